@@ -1,0 +1,1 @@
+"""Sentence segmentation, the ceasefire statement classifier, and attribution of speakers and parties."""

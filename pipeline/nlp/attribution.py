@@ -1,0 +1,111 @@
+"""Who says it and whom it concerns: from tagged spans to names.
+
+The token head marks speaker and party mentions in the sentence and, when the
+sentence only says "he" or "both sides", in the preceding context. This module
+turns those marks into strings: the speaker as written (a pronoun resolved to the
+last named speaker), and the parties normalised with ``config/gazetteer.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.settings import CONFIG_DIR
+
+GAZETTEER_FILE = CONFIG_DIR / "gazetteer.yaml"
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "his", "its", "their", "our", "my"}
+GENERIC_REFERENCE = re.compile(
+    r"^(?:the|that|this)\s+(?:[a-z]+\s+)?(?:ministry|spokesman|spokeswoman|spokesperson|president|premier|"
+    r"prime minister|minister|official|officials|army|military|government|group|movement|statement|"
+    r"commander|envoy|leader|office|source|sources|militia|rebels|agency|council|mission)$",
+    re.IGNORECASE,
+)
+POSSESSIVE = re.compile(r"(?:'s|\u2019s|'|\u2019)$")
+EDGE_PUNCTUATION = "\"'\u201c\u201d\u2018\u2019()[],.;:!?-\u2014 "
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A tagged span: its words, whether it lies in the sentence (else the context), and its mean tag probability."""
+
+    text: str
+    in_sentence: bool
+    score: float
+
+
+def clean_mention(text: str) -> str:
+    """Trim punctuation and possessives; a leading article is lower-cased, as the guide writes it."""
+    text = POSSESSIVE.sub("", text.strip(EDGE_PUNCTUATION)).strip(EDGE_PUNCTUATION)
+    if text[:4] in ("The ", "THE "):
+        text = "the " + text[4:]
+    return " ".join(text.split())
+
+
+def needs_antecedent(mention: str) -> bool:
+    """A pronoun or a bare reference ("the ministry") names nobody by itself."""
+    return mention.lower() in PRONOUNS or bool(GENERIC_REFERENCE.match(mention))
+
+
+def choose_speaker(mentions: list[Mention]) -> tuple[str, str]:
+    """Return (speaker, unresolved mention): a named sentence mention wins, then the context's antecedent."""
+    in_sentence = sorted((m for m in mentions if m.in_sentence), key=lambda m: -m.score)
+    named = [m for m in in_sentence if not needs_antecedent(m.text)]
+    if named:
+        return named[0].text, ""
+    antecedents = sorted((m for m in mentions if not m.in_sentence and not needs_antecedent(m.text)), key=lambda m: -m.score)
+    if in_sentence and antecedents:
+        return antecedents[0].text, ""
+    return "", in_sentence[0].text if in_sentence else ""
+
+
+class Gazetteer:
+    """Canonical names for countries, governments' seats and armed groups."""
+
+    def __init__(self, canonical_by_alias: dict[str, str]) -> None:
+        self.canonical_by_alias = canonical_by_alias
+        aliases = sorted(canonical_by_alias, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, aliases)) + r")(?![\w-])")
+
+    @classmethod
+    def from_file(cls, path: Path = GAZETTEER_FILE) -> "Gazetteer":
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        table = {}
+        for section in ("countries", "groups"):
+            for canonical, aliases in data[section].items():
+                for alias in [canonical, *(aliases or [])]:
+                    table[alias] = canonical
+        return cls(table)
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Every known name in ``text`` as (start, end, canonical)."""
+        return [(m.start(), m.end(), self.canonical_by_alias[m.group()]) for m in self.pattern.finditer(text)]
+
+    def canonical(self, mention: str) -> str:
+        """The canonical name of a mention ("Thai troops" -> "Thailand"), or the mention as written."""
+        found = self.find(mention)
+        return found[0][2] if found else mention
+
+    def aliases_of(self, canonical: str) -> list[str]:
+        return [alias for alias, name in self.canonical_by_alias.items() if name == canonical]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer.from_file()
+
+
+def choose_parties(mentions: list[Mention]) -> list[str]:
+    """Parties named in the sentence, else those the context names for "both sides"; in order, once each."""
+    chosen = [m for m in mentions if m.in_sentence] or [m for m in mentions if not m.in_sentence]
+    names: list[str] = []
+    for mention in chosen:
+        name = gazetteer().canonical(mention.text)
+        if name and name not in names:
+            names.append(name)
+    return names

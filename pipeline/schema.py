@@ -1,0 +1,169 @@
+"""The record types every stage shares: ingest -> stream -> nlp -> index.
+
+Each record validates itself at the edges, so a bad article is rejected with a
+message that names the field, and every stage can trust what it receives.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime, timezone
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LABELS: tuple[str, ...] = ("claim", "denial", "negotiation", "violation", "none")
+Label = Literal["claim", "denial", "negotiation", "violation", "none"]
+Stance = Literal["claim", "denial", "negotiation", "violation", "disputed", "none"]
+
+MAX_TITLE_CHARS = 1_000
+MAX_BODY_CHARS = 1_000_000
+MAX_SENTENCE_CHARS = 5_000
+TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "cmpid")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop fragments, tracking parameters and trailing slashes."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(TRACKING_PARAMS)]
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    netloc = host + (f":{parts.port}" if parts.port and parts.port not in (80, 443) else "")
+    return urlunsplit((parts.scheme.lower() or "https", netloc, parts.path.rstrip("/") or "/", urlencode(sorted(query)), ""))
+
+
+def article_id_for(url: str | None, source: str, title: str, body: str) -> str:
+    """A stable id: the hash of the canonical URL, or of source + title + body when there is no URL."""
+    basis = canonical_url(url) if url else "\x1f".join((source.strip().lower(), title.strip(), body.strip()))
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+
+
+class Article(BaseModel):
+    """A news article as producers send it and the worker reads it."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str = ""
+    url: str | None = None
+    title: str = Field(default="", max_length=MAX_TITLE_CHARS)
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    source: str = ""
+    published_at: datetime | None = None
+    language: str = "en"
+    ingested_at: datetime = Field(default_factory=utc_now)
+
+    @field_validator("url")
+    @classmethod
+    def url_is_http(cls, url: str | None) -> str | None:
+        if url in (None, ""):
+            return None
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError("url must start with http:// or https://")
+        return url
+
+    @field_validator("published_at", "ingested_at")
+    @classmethod
+    def dates_are_utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+    @model_validator(mode="after")
+    def fill_id(self) -> "Article":
+        if not self.id:
+            self.id = article_id_for(self.url, self.source, self.title, self.body)
+        return self
+
+
+class SentenceInput(BaseModel):
+    """One sentence to classify, with the article text before it when known."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str = Field(min_length=1, max_length=MAX_SENTENCE_CHARS)
+    context: str = ""
+
+    @field_validator("text")
+    @classmethod
+    def text_not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is blank")
+        return text
+
+
+class Prediction(BaseModel):
+    """What the classifier says about one sentence."""
+
+    label: Label
+    confidence: float = Field(ge=0, le=1)
+    scores: dict[str, float]
+    speaker: str = ""
+    parties: list[str] = Field(default_factory=list)
+    speaker_mention: str = Field(default="", exclude=True)  # a pronoun left for the article to resolve
+
+
+class Statement(Prediction):
+    """A classified sentence of an article."""
+
+    index: int = Field(ge=0)
+    text: str
+
+
+class Evidence(BaseModel):
+    index: int
+    text: str
+    speaker: str
+    confidence: float
+
+
+class ArticleResult(BaseModel):
+    """An article with its statements and what it amounts to."""
+
+    id: str
+    url: str | None = None
+    title: str = ""
+    source: str = ""
+    published_at: datetime | None = None
+    language: str = "en"
+    ingested_at: datetime | None = None
+    classified_at: datetime = Field(default_factory=utc_now)
+    model_version: str
+    statements: list[Statement]
+    counts: dict[str, int]
+    stance: Stance
+    disputed: bool
+    strongest_claim: Evidence | None = None
+    strongest_denial: Evidence | None = None
+    speakers: list[str] = Field(default_factory=list)
+    parties: list[str] = Field(default_factory=list)
+
+
+class DeadLetter(BaseModel):
+    """A record a stage could not handle: the error, the stage, and the original bytes."""
+
+    stage: Literal["ingest", "validate", "classify", "index", "ledger", "alert"]
+    error: str
+    payload: str
+    payload_encoding: Literal["utf-8", "base64"] = "utf-8"
+    source_topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    key: str | None = None
+    failed_at: datetime = Field(default_factory=utc_now)
+
+    @classmethod
+    def for_payload(cls, stage: str, error: str, payload: bytes | str, **where: Any) -> "DeadLetter":
+        """Keep the payload readable when it is text and exact (base64) when it is not."""
+        if isinstance(payload, str):
+            return cls(stage=stage, error=error, payload=payload, **where)
+        try:
+            return cls(stage=stage, error=error, payload=payload.decode("utf-8"), **where)
+        except UnicodeDecodeError:
+            return cls(stage=stage, error=error, payload=base64.b64encode(payload).decode(), payload_encoding="base64", **where)

@@ -1,0 +1,42 @@
+"""Local Kafka and Elasticsearch for development and tests, from Maven Central, without Docker."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from pipeline.services.elasticsearch import LocalElasticsearch
+from pipeline.services.kafka import LocalKafka
+from pipeline.services.local import LocalService, ServiceError, ServiceStatus
+from pipeline.settings import Settings
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ServiceError", "ServiceStatus", "local_services", "up", "down", "status"]
+
+
+def local_services(settings: Settings) -> list[LocalService]:
+    return [LocalKafka(settings), LocalElasticsearch(settings)]
+
+
+def up(settings: Settings) -> dict[str, float]:
+    """Start both services (reusing ours if running) and return seconds until each was healthy."""
+    began = time.monotonic()
+    services = local_services(settings)
+    for service in services:
+        service.launch()
+    timings = {}
+    for service in services:
+        service.wait_until_healthy(began)
+        timings[service.name] = time.monotonic() - began
+        log.info("service healthy", extra={"service": service.name, "endpoint": service.endpoint, "seconds": round(timings[service.name], 1)})
+    return timings
+
+
+def down(settings: Settings) -> list[str]:
+    """Stop the services this launcher started; return the names that were running."""
+    return [service.name for service in reversed(local_services(settings)) if service.stop()]
+
+
+def status(settings: Settings) -> list[ServiceStatus]:
+    return [service.status() for service in local_services(settings)]
