@@ -42,8 +42,7 @@ def services_command(args: argparse.Namespace) -> int:
 def load_classifier(args: argparse.Namespace):
     from pipeline.nlp.classifier import CeasefireClassifier
 
-    model = get_settings().model
-    return CeasefireClassifier.load(args.model or model.resolved_path(), batch_size=model.batch_size, threads=model.threads)
+    return CeasefireClassifier.from_settings(get_settings().model, args.model)
 
 
 def classify_command(args: argparse.Namespace) -> int:
@@ -102,6 +101,103 @@ def train_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def setup_command(args: argparse.Namespace) -> int:
+    from pipeline.job.setup import setup
+
+    result = setup(get_settings())
+    print(f"topics created: {', '.join(result['topics_created']) or 'none (all existed)'}")
+    print(f"indices created: {', '.join(result['indices_created']) or 'none (all existed)'}; templates installed")
+    return 0
+
+
+def produce_command(args: argparse.Namespace) -> int:
+    import threading
+
+    from pipeline.ingest.feeds import load_feeds, poll_feeds
+    from pipeline.ingest.producer import ArticleProducer, ProduceSummary
+    from pipeline.ingest.sources import open_source, read_articles
+    from pipeline.ingest.state import ProducerState
+    from pipeline.ingest.topics import ensure_topics
+
+    settings = get_settings()
+    if not args.file and not args.feeds:
+        print("error: give a FILE (or - for stdin), or --feeds FEEDS.yaml", file=sys.stderr)
+        return 2
+    ensure_topics(settings)
+    state = ProducerState(settings.state_path() / "producer.sqlite")
+    producer = ArticleProducer(settings, state, force=args.force)
+    try:
+        if args.file:
+            with open_source(args.file) as source:
+                summary = producer.send_all(read_articles(source, args.file))
+        else:
+            stop = threading.Event()
+            feeds = load_feeds(args.feeds, settings.feeds.interval_s)
+            try:
+                summary = poll_feeds(feeds, producer, state, settings.feeds.timeout_s, stop, once=args.once)
+            except KeyboardInterrupt:
+                stop.set()
+                summary = ProduceSummary()
+    finally:
+        producer.close()
+        state.close()
+    for rejected in summary.rejected:
+        print(f"rejected: {rejected}", file=sys.stderr)
+    print(summary.line())
+    return 1 if summary.rejected else 0
+
+
+def worker_command(args: argparse.Namespace) -> int:
+    from pipeline.stream.app import run_worker
+
+    run_worker(get_settings(), args.log_level)
+    return 0
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from pipeline.job.run import DEFAULT_EXAMPLES, RunOptions, Service
+
+    inputs = args.input if args.input is not None else [DEFAULT_EXAMPLES]
+    options = RunOptions(inputs=inputs, feeds=args.feeds, progress_every_s=args.progress_every, log_level=args.log_level)
+    return Service(get_settings(), options).run()
+
+
+def search_command(args: argparse.Namespace) -> int:
+    from elasticsearch import Elasticsearch
+
+    from pipeline.index.search import StatementQuery, format_statement, search_statements
+    from pipeline.nlp.attribution import gazetteer
+
+    settings = get_settings()
+    query = StatementQuery(
+        text=" ".join(args.query) or None,
+        labels=args.label,
+        speaker=args.speaker,
+        party=gazetteer().canonical(args.party) if args.party else None,
+        since=args.since,
+        until=args.until,
+        limit=args.limit,
+    )
+    client = Elasticsearch(settings.elasticsearch_url, request_timeout=30)
+    try:
+        hits = search_statements(client, settings.indices.statements, query)
+    finally:
+        client.close()
+    if args.json:
+        for hit in hits:
+            print(json.dumps(hit, ensure_ascii=False))
+    else:
+        print("\n".join(format_statement(hit) for hit in hits) if hits else "no matching statements")
+    return 0
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    from pipeline.job.bench import print_report, run_bench
+
+    print_report(run_bench(get_settings(), args.articles), args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ceasefire-watch", description=__doc__)
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
@@ -111,6 +207,42 @@ def build_parser() -> argparse.ArgumentParser:
     services.add_argument("action", choices=["up", "down", "status"])
     services.add_argument("--json", action="store_true", help="status as JSON")
     services.set_defaults(handler=services_command)
+
+    setup = commands.add_parser("setup", help="create Kafka topics and Elasticsearch templates/indices (idempotent)")
+    setup.set_defaults(handler=setup_command)
+
+    produce = commands.add_parser("produce", help="send articles to Kafka from a JSONL/JSON file, stdin, or RSS/Atom feeds")
+    produce.add_argument("file", nargs="?", help="a .jsonl or .json file of articles, or - for stdin")
+    produce.add_argument("--feeds", type=Path, help="poll the feeds listed in this YAML file (e.g. config/feeds.yaml)")
+    produce.add_argument("--once", action="store_true", help="with --feeds: poll each feed once and exit")
+    produce.add_argument("--force", action="store_true", help="send articles again even if they were sent before")
+    produce.set_defaults(handler=produce_command)
+
+    worker = commands.add_parser("worker", help="run the Faust worker: classify articles from Kafka and index them")
+    worker.set_defaults(handler=worker_command)
+
+    run = commands.add_parser("run", help="the whole service: local services if needed, setup, worker, producers, progress")
+    run.add_argument("--input", type=Path, action="append", help="article file(s) to produce (default: examples/articles.jsonl)")
+    run.add_argument("--no-input", dest="input", action="store_const", const=[], help="produce no files")
+    run.add_argument("--feeds", action="store_true", help="also poll the feeds in the settings' feeds.file")
+    run.add_argument("--progress-every", type=float, default=5.0, metavar="SECONDS")
+    run.set_defaults(handler=run_command)
+
+    search = commands.add_parser("search", help="search indexed statements")
+    search.add_argument("query", nargs="*", help="free text (matches sentence, title and speaker)")
+    search.add_argument("--label", action="append", choices=["claim", "denial", "negotiation", "violation"])
+    search.add_argument("--speaker", help="e.g. Trump, 'the Thai foreign ministry'")
+    search.add_argument("--party", help="a country or group; demonyms and capitals work (Thai, Phnom Penh)")
+    search.add_argument("--since", help="a date (2025-07-24) or a span back from now (7d, 12h)")
+    search.add_argument("--until", help="a date or a span back from now")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true", help="one JSON document per line")
+    search.set_defaults(handler=search_command)
+
+    bench = commands.add_parser("bench", help="measure the pipeline end to end: articles/s, latency, overhead vs the classifier")
+    bench.add_argument("--articles", type=int, default=2000, help="how many articles to push through")
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(handler=bench_command)
 
     classify = commands.add_parser("classify", help="classify JSON Lines from stdin: articles, or sentences with --sentences")
     classify.add_argument("--sentences", action="store_true", help="input lines are {text, context?} sentences, not articles")

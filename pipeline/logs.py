@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
+import logging.config
 from datetime import datetime, timezone
 
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -28,11 +28,20 @@ class JsonLineFormatter(logging.Formatter):
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
+NOISY_LOGGERS = ("kafka", "aiokafka", "elastic_transport", "urllib3", "faust", "mode", "httpx")
+
+
+def logging_config(level: str = "INFO") -> dict:
+    """A dictConfig: JSON lines on stderr. Faust's worker takes it too, as it configures logging itself."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonLineFormatter}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"handlers": ["stderr"], "level": level.upper()},
+        "loggers": {name: {"level": "WARNING"} for name in NOISY_LOGGERS},
+    }
+
+
 def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLineFormatter())
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
-    for noisy in ("kafka", "aiokafka", "elastic_transport", "urllib3", "faust", "mode"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.config.dictConfig(logging_config(level))

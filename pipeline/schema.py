@@ -146,12 +146,19 @@ class ArticleResult(BaseModel):
 
 
 class DeadLetter(BaseModel):
-    """A record a stage could not handle: the error, the stage, and the original bytes."""
+    """A record a stage could not handle: the error, the stage, and the original bytes.
+
+    Text payloads stay readable; other bytes are base64. A payload over the size
+    limit keeps its head, with its full size and SHA-256 to find the original.
+    """
 
     stage: Literal["ingest", "validate", "classify", "index", "ledger", "alert"]
     error: str
     payload: str
     payload_encoding: Literal["utf-8", "base64"] = "utf-8"
+    payload_bytes: int
+    payload_sha256: str
+    payload_truncated: bool = False
     source_topic: str | None = None
     partition: int | None = None
     offset: int | None = None
@@ -159,11 +166,22 @@ class DeadLetter(BaseModel):
     failed_at: datetime = Field(default_factory=utc_now)
 
     @classmethod
-    def for_payload(cls, stage: str, error: str, payload: bytes | str, **where: Any) -> "DeadLetter":
-        """Keep the payload readable when it is text and exact (base64) when it is not."""
-        if isinstance(payload, str):
-            return cls(stage=stage, error=error, payload=payload, **where)
+    def for_payload(cls, stage: str, error: str, payload: bytes, max_bytes: int = 262_144, **where: Any) -> "DeadLetter":
+        head = payload[:max_bytes]
         try:
-            return cls(stage=stage, error=error, payload=payload.decode("utf-8"), **where)
-        except UnicodeDecodeError:
-            return cls(stage=stage, error=error, payload=base64.b64encode(payload).decode(), payload_encoding="base64", **where)
+            text, encoding = head.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as decode_error:
+            if decode_error.start >= len(head) - 3 and len(payload) > max_bytes:  # cut inside a character
+                text, encoding = head[: decode_error.start].decode("utf-8"), "utf-8"
+            else:
+                text, encoding = base64.b64encode(head).decode("ascii"), "base64"
+        return cls(
+            stage=stage,
+            error=error,
+            payload=text,
+            payload_encoding=encoding,
+            payload_bytes=len(payload),
+            payload_sha256=hashlib.sha256(payload).hexdigest(),
+            payload_truncated=len(payload) > max_bytes,
+            **where,
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, BaseModel, Field
@@ -64,9 +65,21 @@ class ModelSettings(BaseModel):
     batch_size: int = Field(ge=1)
     context_sentences: int = Field(ge=0)
     threads: int = Field(ge=1)
+    precision: Literal["auto", "bf16", "fp32"]
 
-    def resolved_path(self) -> Path:
-        return self.path if self.path.is_absolute() else PROJECT_ROOT / self.path
+
+
+class FeedSettings(BaseModel):
+    file: Path
+    interval_s: float = Field(gt=0)
+    timeout_s: float = Field(gt=0)
+
+
+class WorkerSettings(BaseModel):
+    app_id: str
+    batch_articles: int = Field(ge=1)
+    batch_within_s: float = Field(gt=0)
+    max_dead_letter_payload_bytes: int = Field(ge=1024)
 
 
 class Settings(BaseSettings):
@@ -86,6 +99,10 @@ class Settings(BaseSettings):
     indices: IndexSettings
     services: LocalServiceSettings
     model: ModelSettings
+    producer: dict[str, Any]
+    state_dir: Path
+    feeds: FeedSettings
+    worker: WorkerSettings
 
     @classmethod
     def settings_customise_sources(
@@ -113,6 +130,17 @@ class Settings(BaseSettings):
 
     def elasticsearch_is_local(self) -> bool:
         return self.elasticsearch_address()[0] in LOOPBACK_HOSTS
+
+    def state_path(self) -> Path:
+        path = self.state_dir.expanduser()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+
+def project_path(path: Path) -> Path:
+    """A path from the settings: relative ones are relative to the project root."""
+    path = path.expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,9 @@ from transformers.utils import logging as transformers_logging
 from pipeline.nlp.attribution import Mention, choose_parties, choose_speaker, clean_mention
 from pipeline.nlp.encoding import SENTENCE_SEGMENT, Encoded, collate, encode_pairs, length_sorted_batches
 from pipeline.nlp.model import TAGS, CeasefireModel
+from pipeline.nlp.precision import autocast, use_bf16
 from pipeline.schema import LABELS, Prediction
-from pipeline.settings import PROJECT_ROOT
+from pipeline.settings import PROJECT_ROOT, ModelSettings, project_path
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,9 @@ DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "ceasefire-minilm"
 
 
 class CeasefireClassifier:
-    def __init__(self, model: CeasefireModel, tokenizer, batch_size: int = 64) -> None:
+    def __init__(self, model: CeasefireModel, tokenizer, batch_size: int = 64, precision: str = "auto") -> None:
         self.model = model.eval()
+        self.bf16 = use_bf16(precision)
         self.tokenizer = tokenizer
         self.batch_size = batch_size
         config = model.config
@@ -37,7 +39,9 @@ class CeasefireClassifier:
         assert set(self.labels) == set(LABELS), f"model labels {self.labels} differ from {LABELS}"
 
     @classmethod
-    def load(cls, model_dir: Path = DEFAULT_MODEL_DIR, batch_size: int = 64, threads: int | None = None) -> "CeasefireClassifier":
+    def load(
+        cls, model_dir: Path = DEFAULT_MODEL_DIR, batch_size: int = 64, threads: int | None = None, precision: str = "auto"
+    ) -> "CeasefireClassifier":
         """Load weights (stored in fp16) as fp32 for the CPU."""
         if not (Path(model_dir) / "config.json").exists():
             raise FileNotFoundError(f"no trained model at {model_dir}: run `python -m pipeline train` or pass --model")
@@ -47,10 +51,14 @@ class CeasefireClassifier:
         transformers_logging.disable_progress_bar()
         model = CeasefireModel.from_pretrained(model_dir, torch_dtype=torch.float32)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        classifier = cls(model, tokenizer, batch_size)
+        classifier = cls(model, tokenizer, batch_size, precision)
         classifier.load_seconds = time.perf_counter() - began
-        log.info("model loaded", extra={"model": str(model_dir), "version": classifier.version, "seconds": round(classifier.load_seconds, 2)})
+        log.info("model loaded", extra={"model": str(model_dir), "version": classifier.version, "bf16": classifier.bf16, "seconds": round(classifier.load_seconds, 2)})
         return classifier
+
+    @classmethod
+    def from_settings(cls, model: ModelSettings, model_dir: Path | None = None) -> "CeasefireClassifier":
+        return cls.load(model_dir or project_path(model.path), model.batch_size, model.threads, model.precision)
 
     # -- the three stages -------------------------------------------------------------
     def preprocess(self, texts: list[str], contexts: list[str]) -> list[Encoded]:
@@ -59,8 +67,9 @@ class CeasefireClassifier:
     @torch.inference_mode()
     def forward(self, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """Label probabilities (temperature-scaled) and tag probabilities for one padded batch."""
-        label_logits, tag_logits = self.model(**batch)
-        return torch.softmax(label_logits / self.temperature, -1), torch.softmax(tag_logits, -1)
+        with autocast(self.bf16):
+            label_logits, tag_logits = self.model(**batch)
+        return torch.softmax(label_logits.float() / self.temperature, -1), torch.softmax(tag_logits.float(), -1)
 
     def postprocess(self, encoded: Encoded, texts: tuple[str, str], label_probs: torch.Tensor, tag_probs: torch.Tensor) -> Prediction:
         scores = {label: round(float(p), 4) for label, p in zip(self.labels, label_probs.tolist())}
@@ -88,25 +97,50 @@ class CeasefireClassifier:
 
 
 def tagged_mentions(encoded: Encoded, texts: tuple[str, str], tag_probs: torch.Tensor) -> tuple[list[Mention], list[Mention]]:
-    """Group B-/I- tagged tokens into speaker and party mentions with their character spans."""
-    best = tag_probs.argmax(-1).tolist()
-    confidence = tag_probs.max(-1).values.tolist()
+    """Group tagged tokens into speaker and party mentions with their character spans.
+
+    A token belongs to a kind when P(B-kind) + P(I-kind) beats the other kinds and O,
+    so a name split over word pieces is not cut where one piece leans to B and the next to I.
+    """
+    probs = tag_probs.tolist()
     spans: list[tuple[str, int, list[int]]] = []
     current = None
-    for position, tag_id in enumerate(best):
-        tag, segment = TAGS[tag_id], encoded.segments[position]
-        if segment is None or tag == "O":
+    for position, p in enumerate(probs):
+        segment = encoded.segments[position]
+        kind_scores = {kind: p[TAGS.index(f"B-{kind}")] + p[TAGS.index(f"I-{kind}")] for kind in ("SPK", "PTY")}
+        kind = max(kind_scores, key=kind_scores.get)
+        if segment is None or kind_scores[kind] <= p[TAGS.index("O")]:
             current = None
-        elif tag.startswith("I-") and current and current[0] == tag[2:] and current[1] == segment:
+            continue
+        begins = p[TAGS.index(f"B-{kind}")] > p[TAGS.index(f"I-{kind}")] and not is_word_piece(encoded, texts, position)
+        if current and current[0] == kind and current[1] == segment and not begins:
             current[2].append(position)
         else:
-            current = (tag[2:], segment, [position])
+            current = (kind, segment, [position])
             spans.append(current)
     found: dict[str, list[Mention]] = {"SPK": [], "PTY": []}
     for kind, segment, positions in spans:
-        start, end = encoded.offsets[positions[0]][0], encoded.offsets[positions[-1]][1]
-        mention = clean_mention(texts[segment][start:end])
-        if mention:
-            score = sum(confidence[p] for p in positions) / len(positions)
+        text = texts[segment]
+        start, end = whole_words(text, encoded.offsets[positions[0]][0], encoded.offsets[positions[-1]][1])
+        mention = clean_mention(text[start:end])
+        if mention and all(m.text != mention for m in found[kind]):
+            score = sum(max(probs[p][TAGS.index(f"B-{kind}")], probs[p][TAGS.index(f"I-{kind}")]) for p in positions) / len(positions)
             found[kind].append(Mention(mention, segment == SENTENCE_SEGMENT, score))
     return found["SPK"], found["PTY"]
+
+
+def is_word_piece(encoded: Encoded, texts: tuple[str, str], position: int) -> bool:
+    """True when the token continues the previous token's word (no space between them)."""
+    previous = position - 1
+    if previous < 0 or encoded.segments[previous] != encoded.segments[position]:
+        return False
+    return encoded.offsets[previous][1] == encoded.offsets[position][0] and texts[encoded.segments[position]][encoded.offsets[position][0] - 1 : encoded.offsets[position][0]].isalnum()
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a character span to word boundaries: tags may start or stop inside a word piece."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end

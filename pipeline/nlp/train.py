@@ -14,7 +14,7 @@ import logging
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,10 +27,12 @@ from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 from pipeline import __version__
 from pipeline.nlp.classifier import DEFAULT_MODEL_DIR, CeasefireClassifier
 from pipeline.nlp.corpus import SPLITS, CharSpan, Record, read_records, target_spans
-from pipeline.nlp.encoding import SENTENCE_SEGMENT, Encoded, collate, encode_pairs
+from pipeline.nlp.encoding import Encoded, collate, encode_pairs
 from pipeline.nlp.evaluate import EvalReport, evaluate
-from pipeline.nlp.metrics import expected_calibration_error
+from pipeline.nlp.baseline import keyword_predict
+from pipeline.nlp.model_card import write_model_card
 from pipeline.nlp.model import IGNORE, TAGS, CeasefireModel
+from pipeline.nlp.precision import autocast, use_bf16
 from pipeline.schema import LABELS
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ def base_encoder_dir() -> Path:
 class TrainConfig:
     train_file: Path = SPLITS["train"]
     dev_file: Path = SPLITS["dev"]
+    challenge_file: Path = SPLITS["challenge"]
     output: Path = DEFAULT_MODEL_DIR
     base_model: Path | None = None
     epochs: int = 4
@@ -56,15 +59,15 @@ class TrainConfig:
     learning_rate: float = 1e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
-    tag_loss_weight: float = 0.5
+    tag_loss_weight: float = 1.0
     context_dropout: float = 0.3
     max_sentence_tokens: int = 96
     max_context_tokens: int = 48
     freeze_embeddings: bool = True
     seed: int = 13
     threads: int = 2
+    precision: str = "auto"  # bf16 autocast where the CPU has native bf16
     limit: int | None = None  # train on the first N examples only (smoke tests)
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -130,7 +133,9 @@ def shuffled_batches(examples: list[Example], batch_size: int, rng: random.Rando
 
 def training_step(model: CeasefireModel, batch: list[Example], pad_id: int, config: TrainConfig) -> torch.Tensor:
     inputs = collate([e.encoded for e in batch], pad_id)
-    label_logits, tag_logits = model(**inputs)
+    with autocast(use_bf16(config.precision)):
+        label_logits, tag_logits = model(**inputs)
+    label_logits, tag_logits = label_logits.float(), tag_logits.float()
     width = inputs["input_ids"].shape[1]
     tags = torch.tensor([e.tags + [IGNORE] * (width - len(e.tags)) for e in batch])
     labels = torch.tensor([e.label for e in batch])
@@ -176,7 +181,7 @@ def train(config: TrainConfig) -> dict:
 
     train_records = read_records(config.train_file)[: config.limit]
     dev_records = read_records(config.dev_file)
-    log.info("training", extra={"train": len(train_records), "dev": len(dev_records), "base": str(base), "epochs": config.epochs})
+    log.info("training", extra={"train": len(train_records), "dev": len(dev_records), "base": str(base), "epochs": config.epochs, "bf16": use_bf16(config.precision)})
 
     no_decay = ("bias", "LayerNorm.weight")
     parameters = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
@@ -191,7 +196,7 @@ def train(config: TrainConfig) -> dict:
     scheduler = get_linear_schedule_with_warmup(
         optimiser, int(config.warmup_ratio * steps_per_epoch * config.epochs), steps_per_epoch * config.epochs
     )
-    classifier = CeasefireClassifier(model, tokenizer)
+    classifier = CeasefireClassifier(model, tokenizer, precision=config.precision)
     history = []
     began = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
@@ -219,20 +224,33 @@ def train(config: TrainConfig) -> dict:
     log_probs = torch.tensor([[math.log(max(p.scores[l], 1e-8)) for l in LABELS] for p in predictions])
     gold = torch.tensor([LABELS.index(r.label) for r in dev_records])
     temperature = fit_temperature(log_probs, gold)
-    calibrated = torch.softmax(log_probs / temperature, -1)
-    confidences, predicted = calibrated.max(-1)
-    ece_after = expected_calibration_error(confidences.tolist(), (predicted == gold).tolist())
-    model.config.calibration_temperature = temperature
+    model.config.calibration_temperature = classifier.temperature = temperature
+    challenge_records = read_records(config.challenge_file) if Path(config.challenge_file).exists() else []
+    reports = final_reports(classifier.predict, dev_records, challenge_records)
     summary = {
-        "dev": report.as_dict(),
+        "dev": reports["dev"].as_dict(),
+        "challenge": reports["challenge"].as_dict() if challenge_records else None,
+        "baseline": {name: r.as_dict() for name, r in reports.items() if "baseline" in name},
         "temperature": temperature,
         "dev_ece_before_scaling": report.ece,
-        "dev_ece_after_scaling": ece_after,
+        "dev_ece_after_scaling": reports["dev"].ece,
         "history": history,
         "train_minutes": (time.perf_counter() - began) / 60,
     }
-    save(model, tokenizer, config, train_records, summary)
+    splits = {"train": train_records, "dev": dev_records, **({"challenge": challenge_records} if challenge_records else {})}
+    save(model, tokenizer, config, splits, reports, summary)
     return summary
+
+
+def final_reports(predict, dev: list[Record], challenge: list[Record]) -> dict[str, EvalReport]:
+    """The calibrated model and the keyword baseline on every held-out split."""
+    reports = {"dev": evaluate(predict, dev)[0]}
+    if challenge:
+        reports["challenge"] = evaluate(predict, challenge)[0]
+    reports["dev (keyword baseline)"] = evaluate(keyword_predict, dev)[0]
+    if challenge:
+        reports["challenge (keyword baseline)"] = evaluate(keyword_predict, challenge)[0]
+    return reports
 
 
 def data_fingerprint(*paths: Path) -> str:
@@ -242,7 +260,7 @@ def data_fingerprint(*paths: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def save(model: CeasefireModel, tokenizer, config: TrainConfig, train_records: list[Record], summary: dict) -> None:
+def save(model: CeasefireModel, tokenizer, config: TrainConfig, splits: dict[str, list[Record]], reports: dict[str, EvalReport], summary: dict) -> None:
     output = Path(config.output)
     output.mkdir(parents=True, exist_ok=True)
     version = f"{__version__}+data.{data_fingerprint(config.train_file, config.dev_file)}.seed{config.seed}"
@@ -253,4 +271,5 @@ def save(model: CeasefireModel, tokenizer, config: TrainConfig, train_records: l
     tokenizer.save_pretrained(output)
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(config).items()}
     (output / "training.json").write_text(json.dumps({"version": version, "config": settings, **summary}, indent=2) + "\n")
+    write_model_card(output, version, settings, splits, reports, summary)
     log.info("model saved", extra={"path": str(output), "version": version})

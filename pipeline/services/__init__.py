@@ -8,11 +8,11 @@ import time
 from pipeline.services.elasticsearch import LocalElasticsearch
 from pipeline.services.kafka import LocalKafka
 from pipeline.services.local import LocalService, ServiceError, ServiceStatus
-from pipeline.settings import Settings
+from pipeline.settings import LOOPBACK_HOSTS, Settings
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ServiceError", "ServiceStatus", "local_services", "up", "down", "status"]
+__all__ = ["ServiceError", "ServiceStatus", "ensure_local_services", "local_services", "up", "down", "status"]
 
 
 def local_services(settings: Settings) -> list[LocalService]:
@@ -31,6 +31,21 @@ def up(settings: Settings) -> dict[str, float]:
         timings[service.name] = time.monotonic() - began
         log.info("service healthy", extra={"service": service.name, "endpoint": service.endpoint, "seconds": round(timings[service.name], 1)})
     return timings
+
+
+def ensure_local_services(settings: Settings) -> list[LocalService]:
+    """Start the local Kafka/Elasticsearch that are configured on loopback and not already answering.
+
+    Returns the services started here (the caller stops them); endpoints elsewhere are left alone.
+    """
+    wanted = [s for s in local_services(settings) if s.address[0] in LOOPBACK_HOSTS and not s.is_healthy()]
+    began = time.monotonic()
+    for service in wanted:
+        service.launch()
+    for service in wanted:
+        service.wait_until_healthy(began)
+        log.info("service healthy", extra={"service": service.name, "endpoint": service.endpoint, "seconds": round(time.monotonic() - began, 1)})
+    return wanted
 
 
 def down(settings: Settings) -> list[str]:

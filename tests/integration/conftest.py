@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+
 import pytest
 from elasticsearch import Elasticsearch
 
 from pipeline.services.local import port_open
 from pipeline.settings import Settings
+from tests.integration.helpers import Isolated, isolated_env
 
 
 def pytest_collection_modifyitems(items):
@@ -29,3 +34,37 @@ def es(settings: Settings) -> Elasticsearch:
     client = Elasticsearch(settings.elasticsearch_url, request_timeout=30)
     yield client
     client.close()
+
+
+@pytest.fixture
+def make_isolated(unique, tmp_path, monkeypatch, kafka_bootstrap, es):
+    """Build the private pipeline of this test; its settings also apply in this process."""
+
+    def build(partitions: int = 2) -> Isolated:
+        env = isolated_env(unique, tmp_path, partitions)
+        for key, value in env.items():
+            if key.startswith("CEASEFIRE_"):
+                monkeypatch.setenv(key, value)
+        return Isolated(env, Settings(), tmp_path)
+
+    return build
+
+
+@pytest.fixture
+def isolated(make_isolated) -> Isolated:
+    return make_isolated()
+
+
+@pytest.fixture
+def workers():
+    """Worker processes started by a test, stopped at its end whatever happens."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in started:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,1 @@
+"""Elasticsearch: index templates, idempotent bulk writes of results, and search."""

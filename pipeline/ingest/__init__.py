@@ -1,0 +1,1 @@
+"""Producers: articles from files and RSS/Atom feeds into the Kafka articles topic (kafka-python)."""

@@ -1,0 +1,1 @@
+"""The main job: set up, start the worker and producers, watch progress, benchmark."""

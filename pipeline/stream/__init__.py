@@ -1,0 +1,1 @@
+"""The Faust application: agents that consume articles and produce indexed results."""

@@ -1,0 +1,143 @@
+"""What the worker does with one batch of article records, independent of Faust.
+
+validate -> classify (off the event loop) -> index (bulk, idempotent) -> publish.
+A record that fails any stage goes to the dead-letter topic with the stage, the
+error and its original bytes; the rest of the batch carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable
+
+from pydantic import ValidationError
+
+from pipeline.index.writer import ResultIndexer
+from pipeline.jsonl import describe_validation_error
+from pipeline.nlp.article import classify_articles
+from pipeline.nlp.classifier import CeasefireClassifier
+from pipeline.schema import Article, ArticleResult, DeadLetter
+
+log = logging.getLogger(__name__)
+
+Publish = Callable[[str, bytes], Awaitable[None]]
+
+
+@dataclass
+class RawRecord:
+    value: bytes
+    topic: str
+    partition: int
+    offset: int
+    key: str | None = None
+
+
+@dataclass
+class BatchStats:
+    records: int = 0
+    articles: int = 0
+    sentences: int = 0
+    statements: int = 0
+    dead_lettered: int = 0
+    seconds: float = 0.0
+    results: list[ArticleResult] = field(default_factory=list)
+
+
+class BatchProcessor:
+    def __init__(
+        self,
+        classifier: CeasefireClassifier,
+        indexer: ResultIndexer,
+        executor: Executor,
+        publish_result: Publish,
+        publish_dead_letter: Publish,
+        context_sentences: int,
+        max_dead_letter_payload_bytes: int,
+    ) -> None:
+        self.classifier = classifier
+        self.indexer = indexer
+        self.executor = executor
+        self.publish_result = publish_result
+        self.publish_dead_letter = publish_dead_letter
+        self.context_sentences = context_sentences
+        self.max_payload = max_dead_letter_payload_bytes
+
+    async def process(self, records: list[RawRecord]) -> BatchStats:
+        began = time.perf_counter()
+        stats = BatchStats(records=len(records))
+        parsed: list[tuple[RawRecord, Article]] = []
+        for record in records:
+            article = await self._validate(record, stats)
+            if article is not None:
+                parsed.append((record, article))
+        classified = await self._classify(parsed, stats)
+        if classified:
+            outcome = await self.indexer.write([(result, article) for _, article, result in classified])
+            for record, article, result in classified:
+                if article.id in outcome.failures:
+                    await self._dead_letter("index", outcome.failures[article.id], record, stats)
+                    continue
+                await self.publish_result(result.id, published_form(result))
+                stats.results.append(result)
+                stats.articles += 1
+                stats.sentences += len(result.statements)
+                stats.statements += sum(s.label != "none" for s in result.statements)
+        stats.seconds = time.perf_counter() - began
+        return stats
+
+    async def _validate(self, record: RawRecord, stats: BatchStats) -> Article | None:
+        try:
+            payload = json.loads(record.value.decode("utf-8"))
+            if not isinstance(payload, dict):
+                raise ValueError(f"expected a JSON object, got {type(payload).__name__}")
+            return Article.model_validate(payload)
+        except UnicodeDecodeError as error:
+            reason = f"not valid UTF-8 (byte 0x{record.value[error.start]:02x} at position {error.start})"
+        except json.JSONDecodeError as error:
+            reason = f"invalid JSON ({error.msg} at line {error.lineno} column {error.colno})"
+        except ValidationError as error:
+            reason = describe_validation_error(error)
+        except ValueError as error:
+            reason = str(error)
+        await self._dead_letter("validate", reason, record, stats)
+        return None
+
+    async def _classify(self, parsed: list[tuple[RawRecord, Article]], stats: BatchStats) -> list[tuple[RawRecord, Article, ArticleResult]]:
+        """Classify the batch in one go; if that fails, article by article to isolate the culprit."""
+        if not parsed:
+            return []
+        loop = asyncio.get_running_loop()
+        articles = [article for _, article in parsed]
+        try:
+            results = await loop.run_in_executor(self.executor, classify_articles, self.classifier, articles, self.context_sentences)
+            return [(record, article, result) for (record, article), result in zip(parsed, results)]
+        except Exception:
+            log.exception("batch classification failed; retrying article by article")
+        classified = []
+        for record, article in parsed:
+            try:
+                [result] = await loop.run_in_executor(self.executor, classify_articles, self.classifier, [article], self.context_sentences)
+                classified.append((record, article, result))
+            except Exception as error:
+                await self._dead_letter("classify", f"{type(error).__name__}: {error}", record, stats)
+        return classified
+
+    async def _dead_letter(self, stage: str, reason: str, record: RawRecord, stats: BatchStats) -> None:
+        letter = DeadLetter.for_payload(
+            stage, reason, record.value, self.max_payload,
+            source_topic=record.topic, partition=record.partition, offset=record.offset, key=record.key,
+        )
+        log.warning("dead-lettered record", extra={"stage": stage, "error": reason, "topic": record.topic, "partition": record.partition, "offset": record.offset})
+        await self.publish_dead_letter(record.key or f"{record.topic}:{record.partition}:{record.offset}", letter.model_dump_json().encode())
+        stats.dead_lettered += 1
+
+
+def published_form(result: ArticleResult) -> bytes:
+    """The classified-topic record: the roll-up and the statements that matter (not every `none` sentence)."""
+    compact = result.model_copy(update={"statements": [s for s in result.statements if s.label != "none"]})
+    return compact.model_dump_json().encode()

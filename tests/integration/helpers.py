@@ -1,0 +1,64 @@
+"""Helpers for integration tests: a private pipeline per test (topics, indices, group, state)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.settings import PROJECT_ROOT, Settings
+
+
+@dataclass
+class Isolated:
+    """Environment and settings of one test's private pipeline."""
+
+    env: dict[str, str]
+    settings: Settings
+    tmp: Path
+
+    def cli(self, *args: str, stdin: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pipeline", *args], env=self.env, input=stdin, capture_output=True, timeout=timeout, cwd=PROJECT_ROOT
+        )
+
+    def start_worker(self, name: str = "worker") -> subprocess.Popen:
+        log = (self.tmp / f"{name}.log").open("wb")
+        return subprocess.Popen([sys.executable, "-m", "pipeline", "worker"], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT, start_new_session=True)
+
+    def worker_log(self, name: str = "worker") -> str:
+        return (self.tmp / f"{name}.log").read_text(errors="replace")
+
+
+def isolated_env(unique: str, tmp: Path, partitions: int = 2) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "CEASEFIRE_TOPICS__ARTICLES": f"t-{unique}.articles",
+            "CEASEFIRE_TOPICS__CLASSIFIED": f"t-{unique}.classified",
+            "CEASEFIRE_TOPICS__DEAD_LETTER": f"t-{unique}.dead-letter",
+            "CEASEFIRE_TOPICS__DISPUTES": f"t-{unique}.disputes",
+            "CEASEFIRE_TOPICS__PARTITIONS": str(partitions),
+            "CEASEFIRE_INDICES__ARTICLES": f"t-{unique}-articles",
+            "CEASEFIRE_INDICES__STATEMENTS": f"t-{unique}-statements",
+            "CEASEFIRE_INDICES__DISPUTES": f"t-{unique}-disputes",
+            "CEASEFIRE_WORKER__APP_ID": f"t-{unique}",
+            "CEASEFIRE_WORKER__BATCH_WITHIN_S": "0.5",
+            "CEASEFIRE_STATE_DIR": str(tmp / "state"),
+        }
+    )
+    return env
+
+
+def wait_until(condition, timeout_s: float, what, interval_s: float = 0.5):
+    """Poll until ``condition()`` is truthy; ``what`` (a string, or a callable for late detail) names it on timeout."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval_s)
+    raise AssertionError(f"timed out after {timeout_s:.0f}s waiting for {what() if callable(what) else what}")
