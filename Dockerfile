@@ -13,6 +13,8 @@ RUN if [ -n "$TORCH_INDEX" ]; then pip install --no-cache-dir --index-url "$TORC
  && pip install --no-cache-dir -e .
 
 COPY config ./config
+COPY models ./models
+COPY examples ./examples
 
 RUN useradd --create-home worker && chown -R worker /app
 USER worker

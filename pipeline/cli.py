@@ -89,6 +89,11 @@ def train_command(args: argparse.Namespace) -> int:
     from pipeline.nlp.train import TrainConfig, train
 
     config = TrainConfig(epochs=args.epochs, seed=args.seed, limit=args.limit)
+    for name in ("learning_rate", "label_smoothing"):
+        if getattr(args, name) is not None:
+            setattr(config, name, getattr(args, name))
+    if args.train_embeddings:
+        config.freeze_embeddings = False
     for name in ("train_file", "dev_file", "output"):
         if getattr(args, name):
             setattr(config, name, getattr(args, name))
@@ -107,6 +112,10 @@ def setup_command(args: argparse.Namespace) -> int:
     result = setup(get_settings())
     print(f"topics created: {', '.join(result['topics_created']) or 'none (all existed)'}")
     print(f"indices created: {', '.join(result['indices_created']) or 'none (all existed)'}; templates installed")
+    if args.kibana:
+        from pipeline.index.kibana import import_saved_objects
+
+        print(f"kibana: imported {import_saved_objects(args.kibana)} saved objects into {args.kibana}")
     return 0
 
 
@@ -116,7 +125,7 @@ def produce_command(args: argparse.Namespace) -> int:
     from pipeline.ingest.feeds import load_feeds, poll_feeds
     from pipeline.ingest.producer import ArticleProducer, ProduceSummary
     from pipeline.ingest.sources import open_source, read_articles
-    from pipeline.ingest.state import ProducerState
+    from pipeline.state import StateStore
     from pipeline.ingest.topics import ensure_topics
 
     settings = get_settings()
@@ -124,7 +133,7 @@ def produce_command(args: argparse.Namespace) -> int:
         print("error: give a FILE (or - for stdin), or --feeds FEEDS.yaml", file=sys.stderr)
         return 2
     ensure_topics(settings)
-    state = ProducerState(settings.state_path() / "producer.sqlite")
+    state = StateStore(settings.state_path() / "producer.sqlite")
     producer = ArticleProducer(settings, state, force=args.force)
     try:
         if args.file:
@@ -198,6 +207,28 @@ def bench_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def alerts_command(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from pipeline.alerts.service import run_alerts
+
+    settings = get_settings()
+    overrides = {
+        "webhook_url": args.webhook or settings.alerts.webhook_url,
+        "jsonl_path": args.jsonl or settings.alerts.jsonl_path,
+        "parties": args.party or settings.alerts.parties,
+        "include_uncontested": args.include_uncontested or settings.alerts.include_uncontested,
+    }
+    settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update=overrides)})
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    delivered = run_alerts(settings, stop, idle_exit_s=args.exit_when_idle)
+    print(f"alerts delivered: {delivered}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ceasefire-watch", description=__doc__)
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
@@ -209,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     services.set_defaults(handler=services_command)
 
     setup = commands.add_parser("setup", help="create Kafka topics and Elasticsearch templates/indices (idempotent)")
+    setup.add_argument("--kibana", metavar="URL", help="also import the dashboard and saved searches into this Kibana")
     setup.set_defaults(handler=setup_command)
 
     produce = commands.add_parser("produce", help="send articles to Kafka from a JSONL/JSON file, stdin, or RSS/Atom feeds")
@@ -239,6 +271,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="one JSON document per line")
     search.set_defaults(handler=search_command)
 
+    alerts = commands.add_parser("alerts", help="deliver new disputes (and claims about watched parties) to a webhook and/or a JSONL file")
+    alerts.add_argument("--webhook", help="POST each alert as JSON to this URL (retried until it answers)")
+    alerts.add_argument("--jsonl", type=Path, help="append each alert to this JSON Lines file")
+    alerts.add_argument("--party", action="append", help="also alert on new claims naming this party (repeatable)")
+    alerts.add_argument("--include-uncontested", action="store_true", help="also alert when a claim goes undenied for the window")
+    alerts.add_argument("--exit-when-idle", type=float, metavar="SECONDS", help="stop after this long without new records")
+    alerts.set_defaults(handler=alerts_command)
+
     bench = commands.add_parser("bench", help="measure the pipeline end to end: articles/s, latency, overhead vs the classifier")
     bench.add_argument("--articles", type=int, default=2000, help="how many articles to push through")
     bench.add_argument("--json", action="store_true")
@@ -260,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--epochs", type=int, default=4)
     training.add_argument("--seed", type=int, default=13)
     training.add_argument("--limit", type=int, help="train on the first N sentences only (smoke test)")
+    training.add_argument("--learning-rate", type=float)
+    training.add_argument("--label-smoothing", type=float)
+    training.add_argument("--train-embeddings", action="store_true", help="also fine-tune the word embeddings (slower)")
     training.add_argument("--train-file", type=Path)
     training.add_argument("--dev-file", type=Path)
     training.add_argument("--output", type=Path, help="where to write the model (default: models/ceasefire-minilm)")

@@ -145,6 +145,36 @@ class ArticleResult(BaseModel):
     parties: list[str] = Field(default_factory=list)
 
 
+class LedgerEntry(BaseModel):
+    """A claim or denial as the dispute ledger remembers it: the evidence and when it was published."""
+
+    statement_id: str
+    article_id: str
+    label: Literal["claim", "denial"]
+    time: datetime
+    speaker: str = ""
+    text: str
+    confidence: float
+    parties: list[str]
+    url: str | None = None
+    title: str = ""
+    source: str = ""
+
+
+class Dispute(BaseModel):
+    """A claim contradicted by a denial about the same parties, or a claim nobody denied in time."""
+
+    dispute_id: str
+    status: Literal["disputed", "uncontested"]
+    pair: str
+    parties: list[str]
+    claim: LedgerEntry
+    denial: LedgerEntry | None = None
+    gap_hours: float | None = None
+    window_days: float
+    detected_at: datetime = Field(default_factory=utc_now)
+
+
 class DeadLetter(BaseModel):
     """A record a stage could not handle: the error, the stage, and the original bytes.
 

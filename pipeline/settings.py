@@ -32,6 +32,7 @@ class TopicSettings(BaseModel):
     classified: str
     dead_letter: str
     disputes: str
+    ledger: str
     partitions: int = Field(ge=1)
     replication_factor: int = Field(ge=1)
 
@@ -82,6 +83,20 @@ class WorkerSettings(BaseModel):
     max_dead_letter_payload_bytes: int = Field(ge=1024)
 
 
+class LedgerSettings(BaseModel):
+    window_days: float = Field(gt=0)
+    check_every_s: float = Field(gt=0)
+
+
+class AlertSettings(BaseModel):
+    webhook_url: str | None = None
+    jsonl_path: Path | None = None
+    parties: list[str] = Field(default_factory=list)
+    include_uncontested: bool = False
+    timeout_s: float = Field(gt=0)
+    max_backoff_s: float = Field(gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="CEASEFIRE_",
@@ -103,6 +118,8 @@ class Settings(BaseSettings):
     state_dir: Path
     feeds: FeedSettings
     worker: WorkerSettings
+    ledger: LedgerSettings
+    alerts: AlertSettings
 
     @classmethod
     def settings_customise_sources(
@@ -135,6 +152,15 @@ class Settings(BaseSettings):
         path = self.state_dir.expanduser()
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+
+def namespace_env(prefix: str) -> dict[str, str]:
+    """Environment giving one run its own topics, indices and consumer group (benchmarks, tests)."""
+    topics = [name for name, field in TopicSettings.model_fields.items() if field.annotation is str]
+    env = {f"CEASEFIRE_TOPICS__{name.upper()}": f"{prefix}.{name.replace('_', '-')}" for name in topics}
+    env.update({f"CEASEFIRE_INDICES__{name.upper()}": f"{prefix}-{name}" for name in IndexSettings.model_fields})
+    env["CEASEFIRE_WORKER__APP_ID"] = prefix
+    return env
 
 
 def project_path(path: Path) -> Path:

@@ -16,8 +16,8 @@ COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 
 
-def test_stack_has_the_four_services_with_healthchecks():
-    assert set(SERVICES) == {"kafka", "elasticsearch", "kibana", "worker"}
+def test_stack_has_its_services_with_healthchecks():
+    assert set(SERVICES) == {"kafka", "elasticsearch", "kibana", "worker", "kibana-setup"}
     for name in ("kafka", "elasticsearch", "kibana"):
         assert SERVICES[name]["healthcheck"]["test"], name
 
@@ -78,10 +78,19 @@ def test_worker_environment_points_at_the_compose_services(monkeypatch):
     assert not settings.kafka_is_local() and not settings.elasticsearch_is_local()
 
 
-def test_worker_command_is_a_real_cli_command():
-    command = SERVICES["worker"]["command"]
+@pytest.mark.parametrize("service", ["worker", "kibana-setup"])
+def test_commands_are_real_cli_commands(service):
+    command = SERVICES[service]["command"]
     assert command[:3] == ["python", "-m", "pipeline"]
     build_parser().parse_args(command[3:])
+
+
+def test_kibana_setup_runs_once_kibana_is_healthy_and_targets_it():
+    setup = SERVICES["kibana-setup"]
+    assert setup["depends_on"]["kibana"]["condition"] == "service_healthy"
+    assert setup["restart"] == "no" and setup["image"] == SERVICES["worker"]["image"]
+    kibana_url = setup["command"][setup["command"].index("--kibana") + 1]
+    assert urlsplit(kibana_url).hostname == "kibana" and urlsplit(kibana_url).port == 5601
 
 
 @pytest.mark.parametrize("line", [l for l in (PROJECT_ROOT / "Dockerfile").read_text().splitlines() if l.startswith("COPY")])

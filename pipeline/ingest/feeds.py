@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from pipeline import __version__
 from pipeline.ingest.producer import ArticleProducer, ProduceSummary
 from pipeline.ingest.sources import Rejected
-from pipeline.ingest.state import ProducerState
+from pipeline.state import StateStore
 from pipeline.jsonl import describe_validation_error
 from pipeline.schema import Article
 
@@ -88,7 +88,7 @@ def entry_article(entry, feed: Feed) -> Article | Rejected:
         return Rejected(f"{feed.name}: entry {entry.get('link') or entry.get('id') or '?'}", describe_validation_error(error))
 
 
-def fetch_feed(feed: Feed, state: ProducerState, timeout_s: float) -> list[Article | Rejected]:
+def fetch_feed(feed: Feed, state: StateStore, timeout_s: float) -> list[Article | Rejected]:
     """New entries of one feed, or [] when the server says nothing changed."""
     etag, modified = state.feed_validators(feed.url)
     request = urllib.request.Request(feed.url, headers={"User-Agent": USER_AGENT})
@@ -114,7 +114,7 @@ def fetch_feed(feed: Feed, state: ProducerState, timeout_s: float) -> list[Artic
 
 
 def poll_feeds(
-    feeds: list[Feed], producer: ArticleProducer, state: ProducerState, timeout_s: float,
+    feeds: list[Feed], producer: ArticleProducer, state: StateStore, timeout_s: float,
     stop: threading.Event, once: bool = False,
 ) -> ProduceSummary:
     """Poll every feed when due until ``stop`` is set (or once); a failing feed never stops the others."""

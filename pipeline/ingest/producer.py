@@ -15,7 +15,7 @@ from kafka.errors import KafkaError
 from tqdm import tqdm
 
 from pipeline.ingest.sources import Rejected
-from pipeline.ingest.state import ProducerState
+from pipeline.state import StateStore
 from pipeline.schema import Article
 from pipeline.settings import Settings
 
@@ -35,7 +35,7 @@ class ProduceSummary:
 
 
 class ArticleProducer:
-    def __init__(self, settings: Settings, state: ProducerState, force: bool = False) -> None:
+    def __init__(self, settings: Settings, state: StateStore, force: bool = False) -> None:
         self.topic = settings.topics.articles
         self.state = state
         self.force = force

@@ -9,9 +9,10 @@ from kafka.errors import TopicAlreadyExistsError
 from pipeline.settings import Settings
 
 
-def project_topics(settings: Settings) -> list[str]:
+def project_topics(settings: Settings) -> dict[str, int]:
+    """Topic name -> partitions. The ledger topic has one partition: the ledger sees every pair."""
     t = settings.topics
-    return [t.articles, t.classified, t.dead_letter, t.disputes]
+    return {t.articles: t.partitions, t.classified: t.partitions, t.dead_letter: t.partitions, t.disputes: t.partitions, t.ledger: 1}
 
 
 def ensure_topics(settings: Settings) -> list[str]:
@@ -19,13 +20,13 @@ def ensure_topics(settings: Settings) -> list[str]:
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="ceasefire-setup")
     try:
         existing = set(admin.list_topics())
-        missing = [name for name in project_topics(settings) if name not in existing]
+        missing = {name: parts for name, parts in project_topics(settings).items() if name not in existing}
         if missing:
-            new = [NewTopic(name, settings.topics.partitions, settings.topics.replication_factor) for name in missing]
+            new = [NewTopic(name, parts, settings.topics.replication_factor) for name, parts in missing.items()]
             try:
                 admin.create_topics(new)
             except TopicAlreadyExistsError:
                 pass  # another process created them meanwhile
-        return missing
+        return list(missing)
     finally:
         admin.close()

@@ -27,14 +27,14 @@ from tqdm import tqdm
 from pipeline import services
 from pipeline.ingest.producer import ArticleProducer
 from pipeline.ingest.sources import read_articles
-from pipeline.ingest.state import ProducerState
+from pipeline.state import StateStore
 from pipeline.job.run import DEFAULT_EXAMPLES
 from pipeline.job.setup import setup
 from pipeline.nlp.article import classify_articles
 from pipeline.nlp.classifier import CeasefireClassifier
 from pipeline.nlp.segment import article_sentences
 from pipeline.schema import Article
-from pipeline.settings import Settings
+from pipeline.settings import Settings, namespace_env
 
 log = logging.getLogger(__name__)
 
@@ -79,17 +79,7 @@ def bench_articles(count: int, source: Path = DEFAULT_EXAMPLES) -> list[Article]
 
 
 def bench_settings(settings: Settings, run: str, state_dir: Path) -> tuple[Settings, dict[str, str]]:
-    env = {
-        "CEASEFIRE_TOPICS__ARTICLES": f"bench-{run}.articles",
-        "CEASEFIRE_TOPICS__CLASSIFIED": f"bench-{run}.classified",
-        "CEASEFIRE_TOPICS__DEAD_LETTER": f"bench-{run}.dead-letter",
-        "CEASEFIRE_TOPICS__DISPUTES": f"bench-{run}.disputes",
-        "CEASEFIRE_INDICES__ARTICLES": f"bench-{run}-articles",
-        "CEASEFIRE_INDICES__STATEMENTS": f"bench-{run}-statements",
-        "CEASEFIRE_INDICES__DISPUTES": f"bench-{run}-disputes",
-        "CEASEFIRE_WORKER__APP_ID": f"bench-{run}",
-        "CEASEFIRE_STATE_DIR": str(state_dir),
-    }
+    env = {**namespace_env(f"bench-{run}"), "CEASEFIRE_STATE_DIR": str(state_dir)}
     os.environ.update(env)
     try:
         return Settings(), env
@@ -146,7 +136,7 @@ def wait_for_line(path: Path, text: str, timeout_s: float) -> None:
 
 def produce(settings: Settings, articles: list[Article], state_dir: Path) -> dict[str, float]:
     """Send the articles; each one's produce time is taken as the producer receives it."""
-    state = ProducerState(state_dir / "producer.sqlite")
+    state = StateStore(state_dir / "producer.sqlite")
     producer = ArticleProducer(settings, state)
     produced_at: dict[str, float] = {}
 

@@ -21,10 +21,11 @@ from elasticsearch.exceptions import ApiError, TransportError
 from kafka.errors import KafkaError
 
 from pipeline import services
+from pipeline.alerts.service import run_alerts
 from pipeline.ingest.feeds import load_feeds, poll_feeds
 from pipeline.ingest.producer import ArticleProducer
 from pipeline.ingest.sources import open_source, read_articles
-from pipeline.ingest.state import ProducerState
+from pipeline.state import StateStore
 from pipeline.job.progress import ProgressReader
 from pipeline.job.setup import setup
 from pipeline.settings import PROJECT_ROOT, Settings, project_path
@@ -60,8 +61,9 @@ class Service:
             self.started_services = services.ensure_local_services(self.settings)
             setup(self.settings)
             self._start_worker()
-            producers = threading.Thread(target=self._produce, name="producers", daemon=True)
-            producers.start()
+            threading.Thread(target=self._produce, name="producers", daemon=True).start()
+            if self.settings.alerts.webhook_url or self.settings.alerts.jsonl_path:
+                threading.Thread(target=self._alert, name="alerts", daemon=True).start()
             return self._watch()
         finally:
             self._shutdown()
@@ -77,7 +79,7 @@ class Service:
 
     def _produce(self) -> None:
         """Send the input files once, then poll feeds until stopped; a failure here never stops the worker."""
-        state = ProducerState(self.settings.state_path() / "producer.sqlite")
+        state = StateStore(self.settings.state_path() / "producer.sqlite")
         producer = ArticleProducer(self.settings, state)
         try:
             for path in self.options.inputs:
@@ -92,6 +94,12 @@ class Service:
         finally:
             producer.close()
             state.close()
+
+    def _alert(self) -> None:
+        try:
+            run_alerts(self.settings, self.stop)
+        except Exception:
+            log.exception("alerts stopped; the worker keeps running")
 
     def _watch(self) -> int:
         reader = ProgressReader(self.settings)

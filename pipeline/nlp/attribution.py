@@ -53,15 +53,17 @@ def needs_antecedent(mention: str) -> bool:
 
 
 def choose_speaker(mentions: list[Mention]) -> tuple[str, str]:
-    """Return (speaker, unresolved mention): a named sentence mention wins, then the context's antecedent."""
-    in_sentence = sorted((m for m in mentions if m.in_sentence), key=lambda m: -m.score)
-    named = [m for m in in_sentence if not needs_antecedent(m.text)]
+    """Return (speaker, unresolved mention).
+
+    A name tagged in the sentence wins. Otherwise a name tagged in the context: the model
+    only marks one there when the sentence points back to it ("he said"). Otherwise the
+    sentence's pronoun is returned unresolved, for the article to resolve.
+    """
+    ranked = sorted(mentions, key=lambda m: (not m.in_sentence, -m.score))
+    named = [m for m in ranked if not needs_antecedent(m.text)]
     if named:
         return named[0].text, ""
-    antecedents = sorted((m for m in mentions if not m.in_sentence and not needs_antecedent(m.text)), key=lambda m: -m.score)
-    if in_sentence and antecedents:
-        return antecedents[0].text, ""
-    return "", in_sentence[0].text if in_sentence else ""
+    return "", ranked[0].text if ranked and ranked[0].in_sentence else ""
 
 
 class Gazetteer:

@@ -60,6 +60,7 @@ class TrainConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     tag_loss_weight: float = 1.0
+    label_smoothing: float = 0.0
     context_dropout: float = 0.3
     max_sentence_tokens: int = 96
     max_context_tokens: int = 48
@@ -139,7 +140,7 @@ def training_step(model: CeasefireModel, batch: list[Example], pad_id: int, conf
     width = inputs["input_ids"].shape[1]
     tags = torch.tensor([e.tags + [IGNORE] * (width - len(e.tags)) for e in batch])
     labels = torch.tensor([e.label for e in batch])
-    label_loss = nn.functional.cross_entropy(label_logits, labels)
+    label_loss = nn.functional.cross_entropy(label_logits, labels, label_smoothing=config.label_smoothing)
     tag_loss = nn.functional.cross_entropy(tag_logits.reshape(-1, len(TAGS)), tags.reshape(-1), ignore_index=IGNORE)
     if torch.isnan(tag_loss):  # a batch with no taggable tokens
         return label_loss

@@ -1,28 +1,51 @@
-"""The Faust app and its article agent.
+"""The Faust app and its agents.
 
-The agent takes events in time-bounded batches (``take_events``) so the model
-always runs batched; Faust acknowledges a batch's offsets only after the agent
-asks for the next one, i.e. after the batch is indexed and its results published.
-Exactly-once *effects* come from deterministic Elasticsearch ids, not from
-Faust's transactions.
+* ``classify-articles``: takes article events in time-bounded batches
+  (``take_events``) so the model always runs batched; Faust acknowledges a batch's
+  offsets only after the agent asks for the next one, i.e. after the batch is
+  indexed and its results published. Exactly-once *effects* come from
+  deterministic Elasticsearch ids, not from Faust's transactions.
+* ``route-ledger`` and ``dispute-ledger``: claims and denials go to a one-partition
+  topic whose agent keeps, per pair of parties, a Faust table (changelog-backed,
+  so it survives restarts) and emits disputes.
+* ``index-disputes``: writes disputes to Elasticsearch.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import faust
 from elasticsearch import AsyncElasticsearch
+from elasticsearch.helpers import async_bulk
+from pydantic import ValidationError
 
 from pipeline.index.writer import ResultIndexer
 from pipeline.logs import logging_config
 from pipeline.nlp.classifier import CeasefireClassifier
+from pipeline.schema import ArticleResult, DeadLetter, Dispute, LedgerEntry
 from pipeline.settings import Settings
+from pipeline.stream.ledger import empty_record, expire, ledger_entries, observe, pairs_for
 from pipeline.stream.processor import BatchProcessor, RawRecord
 
 log = logging.getLogger(__name__)
+
+CLOCK_KEY = "__clock__"
+TICK = b'{"tick": true}'
+
+
+@dataclass
+class Topics:
+    articles: faust.TopicT
+    classified: faust.TopicT
+    dead_letters: faust.TopicT
+    ledger: faust.TopicT
+    disputes: faust.TopicT
 
 
 def broker_urls(bootstrap_servers: str) -> str:
@@ -46,23 +69,33 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=1.0,
         stream_wait_empty=False,
     )
-    register_article_agent(app, settings)
+    t = settings.topics
+    topics = Topics(
+        articles=app.topic(t.articles, value_type=bytes, key_type=bytes),
+        classified=app.topic(t.classified, value_type=bytes, key_type=bytes),
+        dead_letters=app.topic(t.dead_letter, value_type=bytes, key_type=bytes),
+        ledger=app.topic(t.ledger, value_type=bytes, key_type=bytes, partitions=1),
+        disputes=app.topic(t.disputes, value_type=bytes, key_type=bytes),
+    )
+    register_article_agent(app, settings, topics)
+    register_ledger(app, settings, topics)
     return app
 
 
-def register_article_agent(app: faust.App, settings: Settings) -> None:
-    articles = app.topic(settings.topics.articles, value_type=bytes, key_type=bytes)
-    classified = app.topic(settings.topics.classified, value_type=bytes, key_type=bytes)
-    dead_letters = app.topic(settings.topics.dead_letter, value_type=bytes, key_type=bytes)
+async def publish(topic: faust.TopicT, key: str, value: bytes) -> None:
+    """Send now (not attached to the current event) and wait until the broker has it."""
+    delivery = await topic.send(key=key.encode(), value=value, force=True)
+    await delivery
+
+
+def register_article_agent(app: faust.App, settings: Settings, topics: Topics) -> None:
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classifier")
 
-    async def publish_to(topic, key: str, value: bytes) -> None:
-        delivery = await topic.send(key=key.encode(), value=value, force=True)
-        await delivery
-
-    @app.agent(articles, name="classify-articles")
+    @app.agent(topics.articles, name="classify-articles")
     async def classify_articles_agent(stream):
-        processor = await build_processor(settings, executor, lambda k, v: publish_to(classified, k, v), lambda k, v: publish_to(dead_letters, k, v))
+        processor = await build_processor(
+            settings, executor, lambda k, v: publish(topics.classified, k, v), lambda k, v: publish(topics.dead_letters, k, v)
+        )
         async for events in stream.take_events(settings.worker.batch_articles, within=settings.worker.batch_within_s):
             records = [
                 RawRecord(
@@ -86,8 +119,7 @@ def register_article_agent(app: faust.App, settings: Settings) -> None:
 
 async def build_processor(settings: Settings, executor: ThreadPoolExecutor, publish_result, publish_dead_letter) -> BatchProcessor:
     loop = asyncio.get_running_loop()
-    model = settings.model
-    classifier = await loop.run_in_executor(executor, CeasefireClassifier.from_settings, model)
+    classifier = await loop.run_in_executor(executor, CeasefireClassifier.from_settings, settings.model)
     client = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60)
     return BatchProcessor(
         classifier=classifier,
@@ -95,9 +127,89 @@ async def build_processor(settings: Settings, executor: ThreadPoolExecutor, publ
         executor=executor,
         publish_result=publish_result,
         publish_dead_letter=publish_dead_letter,
-        context_sentences=model.context_sentences,
+        context_sentences=settings.model.context_sentences,
         max_dead_letter_payload_bytes=settings.worker.max_dead_letter_payload_bytes,
     )
+
+
+def register_ledger(app: faust.App, settings: Settings, topics: Topics) -> None:
+    window = timedelta(days=settings.ledger.window_days)
+    schema = faust.Schema(key_serializer="json", value_serializer="json")
+    table = app.Table("dispute-ledger", partitions=1, schema=schema)
+
+    async def dead_letter(event, error: Exception) -> None:
+        letter = DeadLetter.for_payload(
+            "ledger", f"{type(error).__name__}: {error}", event.value or b"", settings.worker.max_dead_letter_payload_bytes,
+            source_topic=event.message.topic, partition=event.message.partition, offset=event.message.offset,
+        )
+        log.warning("dead-lettered record", extra={"stage": "ledger", "error": letter.error, "topic": letter.source_topic})
+        await publish(topics.dead_letters, f"{letter.source_topic}:{letter.partition}:{letter.offset}", letter.model_dump_json().encode())
+
+    @app.agent(topics.classified, name="route-ledger")
+    async def route_ledger(stream):
+        async for event in stream.events():
+            try:
+                entries = ledger_entries(ArticleResult.model_validate_json(event.value))
+            except ValidationError as error:
+                await dead_letter(event, error)
+                continue
+            for entry in entries:
+                await publish(topics.ledger, entry.statement_id, entry.model_dump_json().encode())
+
+    @app.timer(interval=settings.ledger.check_every_s)
+    async def tick() -> None:
+        await publish(topics.ledger, "tick", TICK)
+
+    @app.agent(topics.ledger, name="dispute-ledger")
+    async def dispute_ledger(stream):
+        async for event in stream.events():
+            try:
+                disputes = [] if event.value == TICK else record_statement(table, LedgerEntry.model_validate_json(event.value), window)
+            except ValidationError as error:
+                await dead_letter(event, error)
+                continue
+            disputes += settle_expired(table, window)
+            for dispute in disputes:
+                log.info("dispute", extra={"status": dispute.status, "pair": dispute.pair, "claim": dispute.claim.statement_id})
+                await publish(topics.disputes, dispute.dispute_id, dispute.model_dump_json().encode())
+
+    @app.agent(topics.disputes, name="index-disputes")
+    async def index_disputes(stream):
+        client = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60)
+        async for values in stream.take(100, within=1.0):
+            disputes = [Dispute.model_validate_json(v) for v in values]
+            actions = [{"_index": settings.indices.disputes, "_id": d.dispute_id, "_source": d.model_dump(mode="json")} for d in disputes]
+            await async_bulk(client, actions, max_retries=5, initial_backoff=1)
+
+
+def record_statement(table, entry: LedgerEntry, window: timedelta) -> list[Dispute]:
+    """Record a claim or denial under every pair it concerns; advance the ledger's clock."""
+    known = [key for key in table.keys() if key != CLOCK_KEY]
+    disputes = []
+    for key in pairs_for(entry, known):
+        record = table.get(key) or empty_record()
+        disputes += observe(record, key, entry, window)
+        table[key] = record
+    clock = table.get(CLOCK_KEY)
+    if clock is None or entry.time > datetime.fromisoformat(clock):
+        table[CLOCK_KEY] = entry.time.isoformat()
+    return disputes
+
+
+def settle_expired(table, window: timedelta) -> list[Dispute]:
+    clock = table.get(CLOCK_KEY)
+    if clock is None:
+        return []
+    now = datetime.fromisoformat(clock)
+    disputes = []
+    for key in [k for k in table.keys() if k != CLOCK_KEY]:
+        record = table[key]
+        before = json.dumps(record, sort_keys=True)
+        settled = expire(record, key, now, window)
+        if json.dumps(record, sort_keys=True) != before:
+            table[key] = record
+        disputes += settled
+    return disputes
 
 
 def run_worker(settings: Settings, log_level: str = "INFO") -> None:

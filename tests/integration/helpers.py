@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.settings import PROJECT_ROOT, Settings
+from pipeline.settings import PROJECT_ROOT, Settings, namespace_env
 
 
 @dataclass
@@ -35,18 +35,12 @@ class Isolated:
 
 def isolated_env(unique: str, tmp: Path, partitions: int = 2) -> dict[str, str]:
     env = dict(os.environ)
+    env.update(namespace_env(f"t-{unique}"))
     env.update(
         {
-            "CEASEFIRE_TOPICS__ARTICLES": f"t-{unique}.articles",
-            "CEASEFIRE_TOPICS__CLASSIFIED": f"t-{unique}.classified",
-            "CEASEFIRE_TOPICS__DEAD_LETTER": f"t-{unique}.dead-letter",
-            "CEASEFIRE_TOPICS__DISPUTES": f"t-{unique}.disputes",
             "CEASEFIRE_TOPICS__PARTITIONS": str(partitions),
-            "CEASEFIRE_INDICES__ARTICLES": f"t-{unique}-articles",
-            "CEASEFIRE_INDICES__STATEMENTS": f"t-{unique}-statements",
-            "CEASEFIRE_INDICES__DISPUTES": f"t-{unique}-disputes",
-            "CEASEFIRE_WORKER__APP_ID": f"t-{unique}",
             "CEASEFIRE_WORKER__BATCH_WITHIN_S": "0.5",
+            "CEASEFIRE_LEDGER__CHECK_EVERY_S": "2",
             "CEASEFIRE_STATE_DIR": str(tmp / "state"),
         }
     )

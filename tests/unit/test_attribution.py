@@ -18,6 +18,8 @@ def test_named_sentence_mention_wins_then_context_antecedent():
     assert choose_speaker([Mention("Trump", True, 0.9), Mention("Hun Sen", False, 0.99)]) == ("Trump", "")
     assert choose_speaker([Mention("he", True, 0.9), Mention("Anutin", False, 0.8)]) == ("Anutin", "")
     assert choose_speaker([Mention("he", True, 0.9)]) == ("", "he")
+    assert choose_speaker([Mention("Hun Manet", False, 0.9)]) == ("Hun Manet", ""), "an antecedent is only tagged when referred to"
+    assert choose_speaker([Mention("the ministry", False, 0.9)]) == ("", "")
     assert choose_speaker([]) == ("", "")
 
 

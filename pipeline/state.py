@@ -1,6 +1,7 @@
-"""What the producers remember between runs, in one SQLite file.
+"""What the service remembers between runs, in one SQLite file per process kind.
 
-* which article ids were delivered to Kafka, so a re-run skips them;
+* which items were delivered where (article ids to a Kafka topic, alerts to a
+  webhook or file), so a re-run or restart skips them;
 * each feed's ETag and Last-Modified, so polling asks only for what changed.
 """
 
@@ -12,12 +13,12 @@ from contextlib import closing
 from pathlib import Path
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS sent (article_id TEXT PRIMARY KEY, topic TEXT NOT NULL, sent_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sent (item_id TEXT NOT NULL, scope TEXT NOT NULL, sent_at REAL NOT NULL, PRIMARY KEY (item_id, scope));
 CREATE TABLE IF NOT EXISTS feeds (url TEXT PRIMARY KEY, etag TEXT, modified TEXT, polled_at REAL, entries INTEGER DEFAULT 0);
 """
 
 
-class ProducerState:
+class StateStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -25,12 +26,12 @@ class ProducerState:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
 
-    def was_sent(self, article_id: str, topic: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM sent WHERE article_id = ? AND topic = ?", (article_id, topic)).fetchone()
+    def was_sent(self, item_id: str, scope: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM sent WHERE item_id = ? AND scope = ?", (item_id, scope)).fetchone()
         return row is not None
 
-    def mark_sent(self, article_id: str, topic: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?)", (article_id, topic, time.time()))
+    def mark_sent(self, item_id: str, scope: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?)", (item_id, scope, time.time()))
 
     def feed_validators(self, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT etag, modified FROM feeds WHERE url = ?", (url,)).fetchone()

@@ -1,0 +1,1 @@
+"""Alerts without a paid connector: new disputes and watched-party claims to a webhook or a file."""
