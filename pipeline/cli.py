@@ -201,9 +201,23 @@ def search_command(args: argparse.Namespace) -> int:
 
 
 def bench_command(args: argparse.Namespace) -> int:
+    if args.sentences:
+        return bench_classifier(args)
     from pipeline.job.bench import print_report, run_bench
 
-    print_report(run_bench(get_settings(), args.articles), args.json)
+    print_report(run_bench(get_settings(), args.articles, args.rate), args.json)
+    return 0
+
+
+def bench_classifier(args: argparse.Namespace) -> int:
+    """`bench --sentences N`: the classifier alone, JSON path vs bare forward pass."""
+    from pipeline.nlp.corpus import SPLITS, read_records
+    from pipeline.nlp.speed import measure
+
+    records = [r for split in ("dev", "train") for r in read_records(SPLITS[split])][: args.sentences]
+    lines = [{"text": r.text, **({"context": r.context} if r.context else {})} for r in records]
+    report = measure(load_classifier(args), lines)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.format())
     return 0
 
 
@@ -281,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure the pipeline end to end: articles/s, latency, overhead vs the classifier")
     bench.add_argument("--articles", type=int, default=2000, help="how many articles to push through")
+    bench.add_argument("--rate", type=float, metavar="PER_S", help="produce at this many articles/s (default: all at once)")
+    bench.add_argument("--sentences", type=int, metavar="N", help="instead: the classifier alone on N corpus sentences (classify path vs bare forward)")
+    bench.add_argument("--model", type=Path, help="with --sentences: model directory")
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(handler=bench_command)
 

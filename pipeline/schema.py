@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 LABELS: tuple[str, ...] = ("claim", "denial", "negotiation", "violation", "none")
 Label = Literal["claim", "denial", "negotiation", "violation", "none"]
@@ -173,6 +173,27 @@ class Dispute(BaseModel):
     gap_hours: float | None = None
     window_days: float
     detected_at: datetime = Field(default_factory=utc_now)
+
+    # Flat copies of the evidence's key facts, for filters and table columns.
+    @computed_field
+    def claim_statement_id(self) -> str:
+        return self.claim.statement_id
+
+    @computed_field
+    def denial_statement_id(self) -> str | None:
+        return self.denial.statement_id if self.denial else None
+
+    @computed_field
+    def claim_time(self) -> datetime:
+        return self.claim.time
+
+    @computed_field
+    def denial_time(self) -> datetime | None:
+        return self.denial.time if self.denial else None
+
+    @computed_field
+    def speakers(self) -> list[str]:
+        return [e.speaker for e in (self.claim, self.denial) if e is not None and e.speaker]
 
 
 class DeadLetter(BaseModel):

@@ -8,7 +8,6 @@ crash between delivery and bookkeeping.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time

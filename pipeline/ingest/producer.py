@@ -47,7 +47,9 @@ class ArticleProducer:
         )
         self.seen: set[str] = set()
 
-    def send_all(self, items: Iterable[Article | Rejected], summary: ProduceSummary | None = None, progress: bool = True) -> ProduceSummary:
+    def send_all(
+        self, items: Iterable[Article | Rejected], summary: ProduceSummary | None = None, progress: bool = True, flush_every: int = FLUSH_EVERY
+    ) -> ProduceSummary:
         summary = summary or ProduceSummary()
         pending: list[tuple[Article, object]] = []
         for item in tqdm(items, desc="producing", unit="article", disable=not progress, leave=False):
@@ -60,7 +62,7 @@ class ArticleProducer:
                 continue
             self.seen.add(item.id)
             pending.append((item, self.kafka.send(self.topic, key=item.id, value=item.model_dump_json().encode("utf-8"))))
-            if len(pending) >= FLUSH_EVERY:
+            if len(pending) >= flush_every:
                 self._settle(pending, summary)
         self._settle(pending, summary)
         return summary

@@ -15,6 +15,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -54,6 +55,8 @@ class BenchReport:
     classifier_sentences_per_s: float
     pipeline_to_classifier_ratio: float
     worker_batch_articles: int
+    produce_rate: float | None
+    worker_time_shares: dict
 
     def format(self) -> str:
         return "\n".join(
@@ -63,6 +66,8 @@ class BenchReport:
                 f"latency (produce -> searchable)  p50 {self.latency_p50_s:.2f}s  p95 {self.latency_p95_s:.2f}s  max {self.latency_max_s:.2f}s",
                 f"classifier alone    {self.classifier_sentences_per_s:.1f} sentences/s (same articles, same process settings)",
                 f"pipeline / classifier ratio      {self.pipeline_to_classifier_ratio:.2f}",
+                f"produced            {'all at once' if not self.produce_rate else f'{self.produce_rate:g} articles/s'}; worker batches of {self.worker_batch_articles}",
+                "worker batch time   " + ", ".join(f"{k} {v:.0%}" for k, v in self.worker_time_shares.items()),
             ]
         )
 
@@ -96,7 +101,7 @@ def measure_classifier(settings: Settings, articles: list[Article]) -> float:
     return sentences / (time.perf_counter() - began)
 
 
-def run_bench(settings: Settings, count: int, sample: int = 300) -> BenchReport:
+def run_bench(settings: Settings, count: int, rate: float | None = None, sample: int = 300) -> BenchReport:
     started = services.ensure_local_services(settings)
     run = uuid.uuid4().hex[:8]
     with tempfile.TemporaryDirectory(prefix="ceasefire-bench-") as state_dir:
@@ -113,9 +118,12 @@ def run_bench(settings: Settings, count: int, sample: int = 300) -> BenchReport:
                 stdout=worker_log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
             )
             wait_for_line(worker_log, "model loaded", timeout_s=180)
-            produced_at = produce(bench, articles, Path(state_dir))
-            seen_at = watch_until_searchable(bench, set(produced_at), count)
-            return report(bench, articles, produced_at, seen_at, classifier_rate)
+            produced_at: dict[str, float] = {}
+            producing = threading.Thread(target=produce, args=(bench, articles, Path(state_dir), rate, produced_at))
+            producing.start()
+            seen_at = watch_until_searchable(bench, {a.id for a in articles}, count)
+            producing.join()
+            return report(bench, articles, produced_at, seen_at, classifier_rate, rate, worker_time_shares(worker_log))
         finally:
             if worker and worker.poll() is None:
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -134,48 +142,73 @@ def wait_for_line(path: Path, text: str, timeout_s: float) -> None:
     raise RuntimeError(f"the worker did not start within {timeout_s:.0f}s; see {path}")
 
 
-def produce(settings: Settings, articles: list[Article], state_dir: Path) -> dict[str, float]:
-    """Send the articles; each one's produce time is taken as the producer receives it."""
+def produce(settings: Settings, articles: list[Article], state_dir: Path, rate: float | None, produced_at: dict[str, float]) -> None:
+    """Send the articles (all at once, or ``rate`` per second), noting each one's produce time in ``produced_at``."""
     state = StateStore(state_dir / "producer.sqlite")
     producer = ArticleProducer(settings, state)
-    produced_at: dict[str, float] = {}
+
+    began = time.monotonic()
 
     def stamped():
-        for article in articles:
+        for position, article in enumerate(articles):
+            if rate:
+                time.sleep(max(0.0, began + position / rate - time.monotonic()))
             produced_at[article.id] = time.time()
             yield article
 
     try:
-        summary = producer.send_all(stamped(), progress=False)
+        summary = producer.send_all(stamped(), progress=False, flush_every=1 if rate else 500)
     finally:
         producer.close()
         state.close()
     if summary.sent != len(articles):
         raise RuntimeError(f"only {summary.line()}")
-    return produced_at
 
 
 def watch_until_searchable(settings: Settings, ids: set[str], count: int, timeout_s: float = 3600) -> dict[str, float]:
-    """Poll the articles index; the first poll that returns an id is when it became searchable."""
+    """Poll the articles index for newly classified ids; the first poll that returns an id is when it became searchable."""
     client = Elasticsearch(settings.elasticsearch_url, request_timeout=30)
     seen_at: dict[str, float] = {}
+    since = "1970-01-01T00:00:00Z"
     deadline = time.monotonic() + timeout_s
     with tqdm(total=count, desc="searchable", unit="article") as bar:
         while len(seen_at) < count and time.monotonic() < deadline:
-            response = client.search(index=settings.indices.articles, size=10_000, source=False, query={"match_all": {}})
+            response = client.search(
+                index=settings.indices.articles, size=5_000, source=False, docvalue_fields=["classified_at"],
+                query={"range": {"classified_at": {"gte": since}}}, sort=[{"classified_at": "asc"}],
+            )
             now = time.time()
-            fresh = [hit["_id"] for hit in response["hits"]["hits"] if hit["_id"] in ids and hit["_id"] not in seen_at]
+            hits = response["hits"]["hits"]
+            fresh = [hit["_id"] for hit in hits if hit["_id"] in ids and hit["_id"] not in seen_at]
             for article_id in fresh:
                 seen_at[article_id] = now
+            if hits:
+                since = hits[-1]["fields"]["classified_at"][0]
             bar.update(len(fresh))
-            time.sleep(0.25)
+            time.sleep(0.5)
     client.close()
     if len(seen_at) < count:
         raise RuntimeError(f"only {len(seen_at)} of {count} articles became searchable")
     return seen_at
 
 
-def report(settings: Settings, articles: list[Article], produced_at: dict[str, float], seen_at: dict[str, float], classifier_rate: float) -> BenchReport:
+def worker_time_shares(log: Path) -> dict[str, float]:
+    """How the worker spent its batch time: classifying, indexing, the rest (validation, publishing)."""
+    totals = {"seconds": 0.0, "classify_seconds": 0.0, "index_seconds": 0.0}
+    for line in log.read_text(errors="replace").splitlines():
+        if '"batch done"' in line:
+            record = json.loads(line)
+            for key in totals:
+                totals[key] += record.get(key, 0.0)
+    whole = totals["seconds"] or 1.0
+    return {"classify": totals["classify_seconds"] / whole, "index": totals["index_seconds"] / whole,
+            "other": 1 - (totals["classify_seconds"] + totals["index_seconds"]) / whole}
+
+
+def report(
+    settings: Settings, articles: list[Article], produced_at: dict[str, float], seen_at: dict[str, float],
+    classifier_rate: float, rate: float | None, shares: dict[str, float],
+) -> BenchReport:
     client = Elasticsearch(settings.elasticsearch_url, request_timeout=30)
     client.indices.refresh(index=settings.indices.statements)
     statements = client.count(index=settings.indices.statements)["count"]
@@ -197,6 +230,8 @@ def report(settings: Settings, articles: list[Article], produced_at: dict[str, f
         classifier_sentences_per_s=classifier_rate,
         pipeline_to_classifier_ratio=(sentences / seconds) / classifier_rate,
         worker_batch_articles=settings.worker.batch_articles,
+        produce_rate=rate,
+        worker_time_shares=shares,
     )
 
 

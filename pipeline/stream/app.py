@@ -113,6 +113,7 @@ def register_article_agent(app: faust.App, settings: Settings, topics: Topics) -
                 extra={
                     "records": stats.records, "articles": stats.articles, "sentences": stats.sentences,
                     "statements": stats.statements, "dead_lettered": stats.dead_lettered, "seconds": round(stats.seconds, 3),
+                    "classify_seconds": round(stats.classify_seconds, 3), "index_seconds": round(stats.index_seconds, 3),
                 },
             )
 

@@ -45,6 +45,8 @@ class BatchStats:
     statements: int = 0
     dead_lettered: int = 0
     seconds: float = 0.0
+    classify_seconds: float = 0.0
+    index_seconds: float = 0.0
     results: list[ArticleResult] = field(default_factory=list)
 
 
@@ -75,9 +77,13 @@ class BatchProcessor:
             article = await self._validate(record, stats)
             if article is not None:
                 parsed.append((record, article))
+        began_classify = time.perf_counter()
         classified = await self._classify(parsed, stats)
+        stats.classify_seconds = time.perf_counter() - began_classify
         if classified:
+            began_index = time.perf_counter()
             outcome = await self.indexer.write([(result, article) for _, article, result in classified])
+            stats.index_seconds = time.perf_counter() - began_index
             for record, article, result in classified:
                 if article.id in outcome.failures:
                     await self._dead_letter("index", outcome.failures[article.id], record, stats)

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from pipeline.index.kibana import SAVED_OBJECTS, KibanaImportError, import_saved_objects
 from pipeline.index.templates import mapping_fields
+from tests.integration.helpers import LocalHTTPServer, QuietHandler
 
 OBJECTS = [json.loads(line) for line in SAVED_OBJECTS.read_text(encoding="utf-8").splitlines()]
 BY_KEY = {(o["type"], o["id"]): o for o in OBJECTS}
@@ -137,30 +136,20 @@ def test_every_field_exists_in_the_live_mapping_and_is_aggregatable_where_aggreg
     assert checked > 40
 
 
-class FakeKibanaImport:
+class FakeKibanaImport(LocalHTTPServer):
     """Stands in for Kibana's import endpoint only to check the request the CLI sends."""
 
     def __init__(self, answer: dict) -> None:
         self.requests: list[dict] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 server.requests.append({"path": self.path, "xsrf": self.headers.get("kbn-xsrf"), "type": self.headers["Content-Type"], "body": body})
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.reply(200, json.dumps(answer).encode())
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        super().__init__(Handler)
 
 
 def test_import_request_has_the_shape_kibana_requires():
@@ -173,7 +162,7 @@ def test_import_request_has_the_shape_kibana_requires():
         assert b'name="file"; filename="ceasefire.ndjson"' in request["body"]
         assert SAVED_OBJECTS.read_bytes() in request["body"]
     finally:
-        fake.httpd.shutdown()
+        fake.close()
 
 
 def test_import_errors_are_reported_with_their_objects():
@@ -182,4 +171,4 @@ def test_import_errors_are_reported_with_their_objects():
         with pytest.raises(KibanaImportError, match="lens/x: missing_references"):
             import_saved_objects(fake.url)
     finally:
-        fake.httpd.shutdown()
+        fake.close()

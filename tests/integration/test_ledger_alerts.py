@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
-from tests.integration.helpers import wait_until
+from tests.integration.helpers import LocalHTTPServer, QuietHandler, wait_until
 
 CLAIM = {
     "url": "https://example.org/ledger/claim",
@@ -35,8 +32,8 @@ OLD_CLAIM = {
 }
 
 
-class Webhook:
-    """A local webhook receiver that fails its first requests, like a flaky endpoint."""
+class Webhook(LocalHTTPServer):
+    """A webhook receiver that fails its first requests, like a flaky endpoint."""
 
     def __init__(self, failures: int) -> None:
         self.received: list[dict] = []
@@ -44,31 +41,25 @@ class Webhook:
         self.failures = failures
         hook = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if hook.failures > 0:
                     hook.failures -= 1
-                    self.send_error(503)
+                    self.reply(503)
                     return
                 hook.received.append(json.loads(body))
                 hook.keys.append(self.headers["Idempotency-Key"])
-                self.send_response(204)
-                self.end_headers()
+                self.reply(204)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        super().__init__(Handler)
 
 
 @pytest.fixture
 def webhook():
     hook = Webhook(failures=2)
     yield hook
-    hook.httpd.shutdown()
+    hook.close()
 
 
 def produce(isolated, *articles):
@@ -98,6 +89,8 @@ def test_claim_contradicted_by_denial_is_a_dispute_and_alerted_once(isolated, es
     assert dispute["claim"]["speaker"] in {"Donald Trump", "Trump"} and dispute["claim"]["url"] == CLAIM["url"]
     assert dispute["denial"]["speaker"] in {"Thailand", "Thailand's foreign ministry"} and dispute["denial"]["url"] == DENIAL["url"]
     assert dispute["gap_hours"] == pytest.approx(46.0)
+    assert (dispute["claim_statement_id"], dispute["denial_statement_id"]) == (dispute["claim"]["statement_id"], dispute["denial"]["statement_id"])
+    assert dispute["claim_statement_id"].startswith(dispute["claim"]["article_id"] + ":")
     assert by_status["uncontested"]["parties"] == ["Hamas", "Israel"] and by_status["uncontested"]["denial"] is None
     assert len(found) == 2, "headline and lead of one article make one dispute, not one per sentence pair"
 

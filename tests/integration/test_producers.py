@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
+
+from tests.integration.helpers import LocalHTTPServer, QuietHandler
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Border Desk</title><link>http://localhost/</link><description>x</description>
@@ -27,8 +27,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 </feed>"""
 
 
-class FeedServer:
-    """A local HTTP server speaking conditional GET, like a real feed host."""
+class FeedServer(LocalHTTPServer):
+    """Serves RSS and Atom with conditional GET, like a real feed host."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, int]] = []
@@ -36,39 +36,22 @@ class FeedServer:
         modified = formatdate(usegmt=True)
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
-                if self.path == "/broken.xml":
+                if self.path not in documents:
                     server.requests.append((self.path, 500))
-                    self.send_error(500)
+                    self.reply(500)
                     return
                 body, kind, etag = documents[self.path]
-                unchanged = (etag and self.headers.get("If-None-Match") == etag) or (not etag and self.headers.get("If-Modified-Since") == modified)
-                status = 304 if unchanged else 200
-                server.requests.append((self.path, status))
-                self.send_response(status)
-                if etag:
-                    self.send_header("ETag", etag)
+                validator = {"ETag": etag} if etag else {"Last-Modified": modified}
+                unchanged = self.headers.get("If-None-Match") == etag if etag else self.headers.get("If-Modified-Since") == modified
+                server.requests.append((self.path, 304 if unchanged else 200))
+                if unchanged:
+                    self.reply(304, headers=validator)
                 else:
-                    self.send_header("Last-Modified", modified)
-                if status == 200:
-                    data = body.encode()
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                else:
-                    self.end_headers()
+                    self.reply(200, body.encode(), kind, validator)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
+        super().__init__(Handler)
 
 
 @pytest.fixture

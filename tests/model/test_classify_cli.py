@@ -97,3 +97,12 @@ def test_eval_prints_metrics_for_model_and_baseline(tmp_path):
         assert set(report["per_label"]) == set(LABELS)
         assert len(report["confusion"]) == len(LABELS) and sum(map(sum, report["confusion"])) == 3
         assert 0 <= report["macro_f1"] <= 1 and 0 <= report["speaker_exact_match"] <= 1 and report["sentences_per_second"] > 0
+
+
+def test_classifier_benchmark_reports_both_speeds():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "bench", "--sentences", "64", "--json"], capture_output=True, cwd=PROJECT_ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert report["sentences"] == 64
+    assert report["classify_sentences_per_s"] > 0 and report["forward_only_sentences_per_s"] > 0
+    assert 0 < report["ratio"] and report["model_load_s"] > 0
