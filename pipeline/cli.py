@@ -314,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.set_defaults(handler=eval_command)
 
     training = commands.add_parser("train", help="fine-tune the classifier on data/corpus (fixed seed, CPU)")
-    training.add_argument("--epochs", type=int, default=4)
+    training.add_argument("--epochs", type=int, default=5)
     training.add_argument("--seed", type=int, default=13)
     training.add_argument("--limit", type=int, help="train on the first N sentences only (smoke test)")
     training.add_argument("--learning-rate", type=float)

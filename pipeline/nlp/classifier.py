@@ -14,7 +14,7 @@ from transformers.utils import logging as transformers_logging
 
 from pipeline.nlp.attribution import Mention, choose_parties, choose_speaker, clean_mention
 from pipeline.nlp.encoding import SENTENCE_SEGMENT, Encoded, collate, encode_pairs, length_sorted_batches
-from pipeline.nlp.model import TAGS, CeasefireModel
+from pipeline.nlp.model import TAG_INDEX, CeasefireModel
 from pipeline.nlp.precision import autocast, use_bf16
 from pipeline.schema import LABELS, Prediction
 from pipeline.settings import PROJECT_ROOT, ModelSettings, project_path
@@ -99,20 +99,20 @@ class CeasefireClassifier:
 def tagged_mentions(encoded: Encoded, texts: tuple[str, str], tag_probs: torch.Tensor) -> tuple[list[Mention], list[Mention]]:
     """Group tagged tokens into speaker and party mentions with their character spans.
 
-    A token belongs to a kind when P(B-kind) + P(I-kind) beats the other kinds and O,
-    so a name split over word pieces is not cut where one piece leans to B and the next to I.
+    A token belongs to a kind when P(B-kind) + P(I-kind) beats the other kind and O, so a
+    name split over word pieces is not cut where one piece leans to B and the next to I.
     """
     probs = tag_probs.tolist()
     spans: list[tuple[str, int, list[int]]] = []
     current = None
     for position, p in enumerate(probs):
         segment = encoded.segments[position]
-        kind_scores = {kind: p[TAGS.index(f"B-{kind}")] + p[TAGS.index(f"I-{kind}")] for kind in ("SPK", "PTY")}
-        kind = max(kind_scores, key=kind_scores.get)
-        if segment is None or kind_scores[kind] <= p[TAGS.index("O")]:
+        scores = {kind: p[TAG_INDEX[f"B-{kind}"]] + p[TAG_INDEX[f"I-{kind}"]] for kind in ("SPK", "PTY")}
+        kind = max(scores, key=scores.get)
+        if segment is None or scores[kind] <= p[TAG_INDEX["O"]]:
             current = None
             continue
-        begins = p[TAGS.index(f"B-{kind}")] > p[TAGS.index(f"I-{kind}")] and not is_word_piece(encoded, texts, position)
+        begins = p[TAG_INDEX[f"B-{kind}"]] > p[TAG_INDEX[f"I-{kind}"]] and not is_word_piece(encoded, texts, position)
         if current and current[0] == kind and current[1] == segment and not begins:
             current[2].append(position)
         else:
@@ -124,17 +124,18 @@ def tagged_mentions(encoded: Encoded, texts: tuple[str, str], tag_probs: torch.T
         start, end = whole_words(text, encoded.offsets[positions[0]][0], encoded.offsets[positions[-1]][1])
         mention = clean_mention(text[start:end])
         if mention and all(m.text != mention for m in found[kind]):
-            score = sum(max(probs[p][TAGS.index(f"B-{kind}")], probs[p][TAGS.index(f"I-{kind}")]) for p in positions) / len(positions)
+            score = sum(max(probs[p][TAG_INDEX[f"B-{kind}"]], probs[p][TAG_INDEX[f"I-{kind}"]]) for p in positions) / len(positions)
             found[kind].append(Mention(mention, segment == SENTENCE_SEGMENT, score))
     return found["SPK"], found["PTY"]
 
 
 def is_word_piece(encoded: Encoded, texts: tuple[str, str], position: int) -> bool:
-    """True when the token continues the previous token's word (no space between them)."""
-    previous = position - 1
-    if previous < 0 or encoded.segments[previous] != encoded.segments[position]:
+    """True when the token continues the previous token's word: no gap, letters or digits on both sides."""
+    segment = encoded.segments[position]
+    if position == 0 or encoded.segments[position - 1] != segment:
         return False
-    return encoded.offsets[previous][1] == encoded.offsets[position][0] and texts[encoded.segments[position]][encoded.offsets[position][0] - 1 : encoded.offsets[position][0]].isalnum()
+    text, start = texts[segment], encoded.offsets[position][0]
+    return encoded.offsets[position - 1][1] == start and 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum()
 
 
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from torch import nn
 from transformers import BertConfig, BertModel, BertPreTrainedModel
 
 TAGS: tuple[str, ...] = ("O", "B-SPK", "I-SPK", "B-PTY", "I-PTY")
+TAG_INDEX = {tag: i for i, tag in enumerate(TAGS)}
 IGNORE = -100
 
 

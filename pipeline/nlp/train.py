@@ -31,7 +31,7 @@ from pipeline.nlp.encoding import Encoded, collate, encode_pairs
 from pipeline.nlp.evaluate import EvalReport, evaluate
 from pipeline.nlp.baseline import keyword_predict
 from pipeline.nlp.model_card import write_model_card
-from pipeline.nlp.model import IGNORE, TAGS, CeasefireModel
+from pipeline.nlp.model import IGNORE, TAG_INDEX, TAGS, CeasefireModel
 from pipeline.nlp.precision import autocast, use_bf16
 from pipeline.schema import LABELS
 
@@ -54,13 +54,13 @@ class TrainConfig:
     challenge_file: Path = SPLITS["challenge"]
     output: Path = DEFAULT_MODEL_DIR
     base_model: Path | None = None
-    epochs: int = 4
+    epochs: int = 5
     batch_size: int = 32
     learning_rate: float = 1e-4
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     tag_loss_weight: float = 1.0
-    label_smoothing: float = 0.0
+    label_smoothing: float = 0.1
     context_dropout: float = 0.3
     max_sentence_tokens: int = 96
     max_context_tokens: int = 48
@@ -97,10 +97,10 @@ def token_tags(encoded: Encoded, spans: list[CharSpan] | None) -> list[int]:
             continue
         span = next((s for s in spans if s.segment == segment and start < s.end and s.start < end), None)
         if span is None:
-            tags.append(TAGS.index("O"))
+            tags.append(TAG_INDEX["O"])
         else:
             prefix = "I" if span == previous_span else "B"
-            tags.append(TAGS.index(f"{prefix}-{span.kind}"))
+            tags.append(TAG_INDEX[f"{prefix}-{span.kind}"])
         previous_span = span
     return tags
 
