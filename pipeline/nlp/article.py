@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pipeline.nlp.attribution import fits_pronoun
 from pipeline.nlp.classifier import CeasefireClassifier
 from pipeline.nlp.segment import article_sentences
 from pipeline.schema import LABELS, Article, ArticleResult, Evidence, Prediction, Statement
@@ -51,13 +52,14 @@ def article_result(article: Article, sentences: list[str], predictions: list[Pre
 
 
 def resolve_pronouns(statements: list[Statement]) -> list[Statement]:
-    """A speaker given only as "he"/"the ministry" is the last speaker named earlier in the article."""
-    last_named = ""
+    """A speaker given only as "he"/"the ministry" is the last speaker named earlier in the article who fits it
+    ("he" a person, "it" an institution); none fitting leaves the speaker empty rather than wrong."""
+    named: list[str] = []
     for statement in statements:
         if statement.speaker:
-            last_named = statement.speaker
+            named.append(statement.speaker)
         elif statement.speaker_mention and statement.label != "none":
-            statement.speaker = last_named
+            statement.speaker = next((n for n in reversed(named) if fits_pronoun(statement.speaker_mention, n)), "")
     return statements
 
 

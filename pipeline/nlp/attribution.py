@@ -52,6 +52,25 @@ def needs_antecedent(mention: str) -> bool:
     return mention.lower() in PRONOUNS or bool(GENERIC_REFERENCE.match(mention))
 
 
+PERSONAL_PRONOUNS = {"he", "she", "him", "her", "his", "i", "my"}
+IMPERSONAL_PRONOUNS = {"it", "its"}
+
+
+def is_person_like(name: str) -> bool:
+    """A rough guess that a speaker is a person: not a country or group, not "the ministry", not an acronym."""
+    return bool(name) and not name.startswith(("the ", "a ", "an ")) and not name.isupper() and not gazetteer().find(name)
+
+
+def fits_pronoun(pronoun: str, name: str) -> bool:
+    """'he'/'she' need a person, 'it' an institution; 'they' and bare references take either."""
+    word = pronoun.lower()
+    if word in PERSONAL_PRONOUNS:
+        return is_person_like(name)
+    if word in IMPERSONAL_PRONOUNS:
+        return not is_person_like(name)
+    return True
+
+
 def choose_speaker(mentions: list[Mention]) -> tuple[str, str]:
     """Return (speaker, unresolved mention).
 

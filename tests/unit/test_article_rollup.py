@@ -22,7 +22,7 @@ def test_claim_and_denial_make_a_disputed_article_with_the_strongest_evidence():
     result = article_result(ARTICLE, sentences, predictions, "v1")
     assert result.disputed and result.stance == "disputed"
     assert result.counts == {"claim": 2, "denial": 1, "negotiation": 0, "violation": 0, "none": 2}
-    assert (result.strongest_claim.index, result.strongest_claim.speaker) == (3, "Bangkok"), "pronoun -> last named speaker"
+    assert (result.strongest_claim.index, result.strongest_claim.speaker) == (3, "Trump"), "he -> the last named person"
     assert (result.strongest_denial.index, result.strongest_denial.text) == (2, "Bangkok denied it.")
     assert result.speakers == ["Trump", "Bangkok"] and result.parties == ["Thailand", "Cambodia"]
     assert [s.index for s in result.statements] == [0, 1, 2, 3, 4]
@@ -34,6 +34,13 @@ def test_stance_is_the_weightiest_label_and_none_when_nothing_is_said():
     assert (talks.stance, talks.disputed, talks.strongest_claim) == ("negotiation", False, None)
     quiet = article_result(ARTICLE, sentences, [prediction("none")] * 3, "v1")
     assert quiet.stance == "none" and quiet.speakers == [] and quiet.parties == []
+
+
+def test_pronouns_resolve_only_to_speakers_that_fit_them():
+    predictions = [prediction("claim", speaker="Hun Manet"), prediction("denial", speaker="Thailand"),
+                   prediction("claim", mention="he"), prediction("denial", mention="it"), prediction("claim", mention="they")]
+    result = article_result(ARTICLE, ["a", "b", "c", "d", "e"], predictions, "v1")
+    assert [s.speaker for s in result.statements] == ["Hun Manet", "Thailand", "Hun Manet", "Thailand", "Thailand"]
 
 
 def test_unresolved_pronoun_before_any_name_stays_empty():
