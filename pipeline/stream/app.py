@@ -67,7 +67,9 @@ def create_app(settings: Settings) -> faust.App:
         producer_acks=-1,
         producer_max_request_size=4 * 1024 * 1024,
         broker_commit_interval=1.0,
-        stream_wait_empty=False,
+        # A rebalance waits until the batch in hand is indexed and acknowledged: without
+        # this, offsets acknowledged after the partitions changed hands can skip records.
+        stream_wait_empty=True,
     )
     t = settings.topics
     topics = Topics(
@@ -79,7 +81,17 @@ def create_app(settings: Settings) -> faust.App:
     )
     register_article_agent(app, settings, topics)
     register_ledger(app, settings, topics)
+    register_assignment_log(app, t.articles)
     return app
+
+
+def register_assignment_log(app: faust.App, articles_topic: str) -> None:
+    """Log each rebalance's share of the articles topic, so operators see workers join and leave."""
+
+    @app.on_partitions_assigned.connect
+    async def log_assignment(sender, assigned, **kwargs) -> None:
+        partitions = sorted(tp.partition for tp in assigned if tp.topic == articles_topic)
+        log.info("partitions assigned", extra={"topic": articles_topic, "partitions": partitions})
 
 
 async def publish(topic: faust.TopicT, key: str, value: bytes) -> None:

@@ -38,9 +38,31 @@ def topic_records(bootstrap: str, topic: str) -> list:
     return records
 
 
-def wait_for_articles(isolated, es, expected: int, timeout_s: float = 180) -> None:
+def distinct_copies(name: str, copies: int) -> list[str]:
+    """The first ten examples repeated under distinct URLs, so every copy is a new article."""
+    lines = example_lines(10) * copies
+    return [json.dumps({**json.loads(line), "url": f"https://example.org/{name}/{i}"}) for i, line in enumerate(lines)]
+
+
+def wait_for_articles(isolated, es, expected: int, timeout_s: float = 180, logs: tuple[str, ...] = ()) -> None:
+    """Wait until ``expected`` articles are searchable; on timeout, show the tails of the named workers' logs."""
     index = isolated.settings.indices.articles
-    wait_until(lambda: es.indices.exists(index=index) and indexed_count(es, index) >= expected, timeout_s, f"{expected} indexed articles")
+
+    def describe() -> str:
+        tails = "".join(f"\n--- worker {name} ---\n{isolated.worker_log(name)[-3000:]}" for name in logs)
+        return f"{expected} indexed articles{tails}"
+
+    wait_until(lambda: es.indices.exists(index=index) and indexed_count(es, index) >= expected, timeout_s, describe)
+
+
+def assert_indexed_once(isolated, es, kafka_bootstrap: str, articles: int) -> None:
+    """Every article and each of its statements is in the index exactly once, however often it was processed."""
+    published = [json.loads(r.value) for r in topic_records(kafka_bootstrap, isolated.settings.topics.classified)]
+    latest = {a["id"]: a for a in published}
+    statements = sum(len(a["statements"]) for a in latest.values())
+    wait_until(lambda: indexed_count(es, isolated.settings.indices.statements) == statements, 30, "statements to settle")
+    assert len(latest) == articles
+    assert indexed_count(es, isolated.settings.indices.articles) == articles
 
 
 def test_produced_articles_are_classified_and_indexed_exactly_once(isolated, es, workers, kafka_bootstrap):
@@ -113,8 +135,7 @@ def test_poison_records_are_dead_lettered_and_good_neighbours_indexed(isolated, 
 
 
 def test_worker_killed_mid_stream_loses_and_duplicates_nothing(isolated, es, workers, kafka_bootstrap):
-    lines = [json.dumps({**json.loads(line), "url": f"https://example.org/killtest/{i}"}) for i, line in enumerate(example_lines(10) * 4)]
-    articles = write_articles(isolated.tmp / "many.jsonl", lines)
+    articles = write_articles(isolated.tmp / "many.jsonl", distinct_copies("killtest", 4))
     assert isolated.cli("setup").returncode == 0
     assert b"sent 40" in isolated.cli("produce", str(articles)).stdout
 
@@ -128,31 +149,52 @@ def test_worker_killed_mid_stream_loses_and_duplicates_nothing(isolated, es, wor
     assert after_kill < 40, "the worker was killed too late to test a restart"
 
     workers.append(isolated.start_worker("second"))
-    wait_for_articles(isolated, es, 40)
-    published = [json.loads(r.value) for r in topic_records(kafka_bootstrap, isolated.settings.topics.classified)]
-    latest = {a["id"]: a for a in published}
-    statements = sum(len(a["statements"]) for a in latest.values())
-    wait_until(lambda: indexed_count(es, isolated.settings.indices.statements) == statements, 30, "statements to settle")
-    assert indexed_count(es, index) == 40
-    assert len(latest) == 40
+    wait_for_articles(isolated, es, 40, logs=("second",))
+    assert_indexed_once(isolated, es, kafka_bootstrap, 40)
 
 
-def test_two_workers_share_partitions_and_index_everything_once(make_isolated, tmp_path, es, workers):
+def articles_done(log: str) -> int:
+    return sum(json.loads(line).get("articles", 0) for line in log.splitlines() if '"batch done"' in line)
+
+
+def assignments(log: str) -> list[list[int]]:
+    return [json.loads(line)["partitions"] for line in log.splitlines() if '"partitions assigned"' in line]
+
+
+def test_two_workers_share_partitions_and_index_everything_once(make_isolated, tmp_path, es, workers, kafka_bootstrap):
     pipeline = make_isolated(partitions=4)
-    lines = [json.dumps({**json.loads(line), "url": f"https://example.org/shared/{i}"}) for i, line in enumerate(example_lines(10) * 4)]
-    articles = write_articles(tmp_path / "shared.jsonl", lines)
+    articles = write_articles(tmp_path / "shared.jsonl", distinct_copies("shared", 4))
     assert pipeline.cli("setup").returncode == 0
 
     workers.append(pipeline.start_worker("a"))
     workers.append(pipeline.start_worker("b"))
-    wait_until(lambda: "model loaded" in pipeline.worker_log("a") and "model loaded" in pipeline.worker_log("b"), 120, "both workers to start")
+    wait_until(lambda: assignments(pipeline.worker_log("a")) and assignments(pipeline.worker_log("b")), 120, "both workers to join")
+    wait_until(
+        lambda: sorted(assignments(pipeline.worker_log("a"))[-1] + assignments(pipeline.worker_log("b"))[-1]) == [0, 1, 2, 3],
+        120,
+        "the two workers to split the four partitions",
+    )
     assert b"sent 40" in pipeline.cli("produce", str(articles)).stdout
-    wait_for_articles(pipeline, es, 40)
-
-    def articles_done(log: str) -> int:
-        return sum(json.loads(line).get("articles", 0) for line in log.splitlines() if '"batch done"' in line)
+    wait_for_articles(pipeline, es, 40, logs=("a", "b"))
 
     done_a, done_b = articles_done(pipeline.worker_log("a")), articles_done(pipeline.worker_log("b"))
     assert done_a > 0 and done_b > 0, (done_a, done_b)
     assert done_a + done_b >= 40
-    assert indexed_count(es, pipeline.settings.indices.articles) == 40
+    assert_indexed_once(pipeline, es, kafka_bootstrap, 40)
+
+
+def test_a_worker_joining_mid_stream_loses_and_duplicates_nothing(make_isolated, tmp_path, es, workers, kafka_bootstrap):
+    """Scaling out while busy: partitions change hands in the middle of a batch, and every article still lands once."""
+    pipeline = make_isolated(partitions=4)
+    articles = write_articles(tmp_path / "busy.jsonl", distinct_copies("busy", 16))
+    assert pipeline.cli("setup").returncode == 0
+    workers.append(pipeline.start_worker("a"))
+    assert b"sent 160" in pipeline.cli("produce", str(articles)).stdout
+    wait_until(lambda: articles_done(pipeline.worker_log("a")) > 0, 180, "worker a's first batch")
+
+    workers.append(pipeline.start_worker("b"))
+    wait_until(lambda: assignments(pipeline.worker_log("b")), 120, "worker b to join")
+    assert articles_done(pipeline.worker_log("a")) < 160, "worker a finished before b joined: nothing was handed over"
+    wait_for_articles(pipeline, es, 160, logs=("a", "b"))
+    assert len(assignments(pipeline.worker_log("a"))) >= 2
+    assert_indexed_once(pipeline, es, kafka_bootstrap, 160)
