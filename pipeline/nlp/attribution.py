@@ -121,6 +121,66 @@ def gazetteer() -> Gazetteer:
     return Gazetteer.from_file()
 
 
+NAME_CONNECTORS = {"of", "the", "de", "del", "du", "al", "el", "for"}
+GROUP_NOUNS = {
+    "separatists", "rebels", "militias", "militia", "fighters", "groups", "bandits", "forces", "troops", "army",
+    "militants", "insurgents", "gangs", "factions", "tribes", "brigade", "brigades",
+}
+
+
+WORD = re.compile(r"[\w'\u2019.-]+")
+
+
+def words_of(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+
+
+def is_name_word(words: list[tuple[int, int, str]], i: int) -> bool:
+    """Capitalised or a number, or a connector inside a name ("Democratic Republic of the Congo")."""
+    word = words[i][2]
+    if word in ("The", "A", "An"):
+        return False
+    if word[0].isupper() or word[0].isdigit():
+        return True
+    return word in NAME_CONNECTORS and i + 1 < len(words) and words[i + 1][2][0].isupper()
+
+
+def name_run(text: str, start: int, end: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The words a span covers, and the run of capitalised words around them ("Brotherhood Alliance" in "Three Brotherhood Alliance")."""
+    words = words_of(text)
+    inside = [i for i, (s, e, _) in enumerate(words) if s < end and start < e]
+    if not inside:
+        return (start, end), (start, end)
+    first, last = inside[0], inside[-1]
+    covered = (words[first][0], words[last][1])
+    while first > 0 and words[first - 1][1] + 1 == words[first][0] and is_name_word(words, first - 1):
+        first -= 1
+    while last + 1 < len(words) and words[last][1] + 1 == words[last + 1][0] and is_name_word(words, last + 1):
+        last += 1
+    return covered, (words[first][0], words[last][1])
+
+
+def looks_like_party(mention: str) -> bool:
+    """A name ("Karen National Union", "al-Shabaab", "400 Mawozo") or a group noun ("pro-Russian separatists"), not a stray verb."""
+    return any(ch.isupper() or ch.isdigit() for ch in mention) or mention.split()[-1].lower() in GROUP_NOUNS
+
+
+def party_name(text: str, start: int, end: int) -> str:
+    """The party a tagged span names, normalised; "" for spans that are not a party.
+
+    A span cut from a longer name ("Hun" of "Hun Manet") counts only when the gazetteer
+    knows a name there that overlaps it; otherwise it is a person or a stray fragment.
+    """
+    mention = clean_mention(text[start:end])
+    if not mention or gazetteer().find(mention):
+        return gazetteer().canonical(mention) if mention else ""
+    covered, (run_start, run_end) = name_run(text, start, end)
+    known = [name for s, e, name in gazetteer().find(text[run_start:run_end]) if run_start + s < covered[1] and covered[0] < run_start + e]
+    if known:
+        return known[0]
+    return mention if covered == (run_start, run_end) and looks_like_party(mention) else ""
+
+
 def choose_parties(mentions: list[Mention]) -> list[str]:
     """Parties named in the sentence, else those the context names for "both sides"; in order, once each."""
     chosen = [m for m in mentions if m.in_sentence] or [m for m in mentions if not m.in_sentence]

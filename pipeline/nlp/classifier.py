@@ -12,7 +12,7 @@ import torch
 from transformers import AutoTokenizer
 from transformers.utils import logging as transformers_logging
 
-from pipeline.nlp.attribution import Mention, choose_parties, choose_speaker, clean_mention
+from pipeline.nlp.attribution import Mention, choose_parties, choose_speaker, clean_mention, party_name
 from pipeline.nlp.encoding import SENTENCE_SEGMENT, Encoded, collate, encode_pairs, length_sorted_batches
 from pipeline.nlp.model import TAG_INDEX, CeasefireModel
 from pipeline.nlp.precision import autocast, use_bf16
@@ -122,10 +122,11 @@ def tagged_mentions(encoded: Encoded, texts: tuple[str, str], tag_probs: torch.T
     for kind, segment, positions in spans:
         text = texts[segment]
         start, end = whole_words(text, encoded.offsets[positions[0]][0], encoded.offsets[positions[-1]][1])
-        mention = clean_mention(text[start:end])
-        if mention and all(m.text != mention for m in found[kind]):
+        mention = party_name(text, start, end) if kind == "PTY" else clean_mention(text[start:end])
+        in_sentence = segment == SENTENCE_SEGMENT
+        if mention and all((m.text, m.in_sentence) != (mention, in_sentence) for m in found[kind]):
             score = sum(max(probs[p][TAG_INDEX[f"B-{kind}"]], probs[p][TAG_INDEX[f"I-{kind}"]]) for p in positions) / len(positions)
-            found[kind].append(Mention(mention, segment == SENTENCE_SEGMENT, score))
+            found[kind].append(Mention(mention, in_sentence, score))
     return found["SPK"], found["PTY"]
 
 

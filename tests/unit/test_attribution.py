@@ -1,4 +1,13 @@
-from pipeline.nlp.attribution import Gazetteer, Mention, choose_parties, choose_speaker, clean_mention, gazetteer, needs_antecedent
+from pipeline.nlp.attribution import (
+    Gazetteer,
+    Mention,
+    choose_parties,
+    choose_speaker,
+    clean_mention,
+    gazetteer,
+    needs_antecedent,
+    party_name,
+)
 
 
 def test_clean_mention_trims_possessives_punctuation_and_lowercases_article():
@@ -44,3 +53,26 @@ def test_parties_prefer_the_sentence_and_deduplicate_in_order():
 def test_longest_alias_wins():
     names = Gazetteer({"Congo": "DR Congo", "Democratic Republic of Congo": "DR Congo", "Republic": "X"})
     assert names.find("the Democratic Republic of Congo said") == [(4, 32, "DR Congo")]
+
+
+def party_in(text: str, span: str) -> str:
+    start = text.index(span)
+    return party_name(text, start, start + len(span))
+
+
+def test_party_spans_cut_from_a_longer_name_take_the_known_name_or_nothing():
+    sentence = "Standing beside Cambodian Prime Minister Hun Manet, Foreign Secretary Vikram Misri said the Three Brotherhood Alliance had agreed."
+    assert party_in(sentence, "Cambodian") == "Cambodia"
+    assert party_in(sentence, "Brotherhood Alliance") == "Three Brotherhood Alliance"
+    assert party_in(sentence, "Hun") == "", "a fragment of a person's name is not a party"
+    assert party_in(sentence, "Secretary Vikram") == ""
+
+
+def test_party_spans_that_are_not_names_are_dropped_and_unknown_names_kept():
+    sentence = "The Karen National Union and pro-Russian separatists already agreed, officials dismissed it."
+    assert party_in(sentence, "Karen National Union") == "Karen National Union"
+    assert party_in(sentence, "separatists") == "separatists"
+    assert party_in(sentence, "already agreed") == ""
+    assert party_in(sentence, "dismissed") == ""
+    assert party_in("Thai troops fired first.", "Thai troops") == "Thailand"
+    assert party_in("Fragile Thai-Cambodian truce holds", "Thai") == "Thailand"
