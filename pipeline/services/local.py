@@ -97,7 +97,8 @@ class LocalService(ABC):
         while time.monotonic() < deadline:
             if self.process.pid() is None:
                 raise ServiceError(f"{self.name} exited during start-up. Last log lines:\n{self.process.log_tail()}")
-            if self.is_healthy():
+            # Probe the protocol only once the port listens: clients log errors for refused connections.
+            if port_open(*self.address) and self.is_healthy():
                 return
             time.sleep(0.5)
         raise ServiceError(
