@@ -29,7 +29,9 @@ class Progress:
 class ProgressReader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="ceasefire-progress")
+        self.consumer = KafkaConsumer(
+            bootstrap_servers=settings.kafka_bootstrap_servers, client_id="ceasefire-progress", enable_auto_commit=False
+        )
         self.admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers, client_id="ceasefire-progress")
         self.es = Elasticsearch(settings.elasticsearch_url, request_timeout=10)
 

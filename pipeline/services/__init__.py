@@ -38,7 +38,7 @@ def ensure_local_services(settings: Settings) -> list[LocalService]:
 
     Returns the services started here (the caller stops them); endpoints elsewhere are left alone.
     """
-    wanted = [s for s in local_services(settings) if s.address[0] in LOOPBACK_HOSTS and not s.is_healthy()]
+    wanted = [s for s in local_services(settings) if s.address[0] in LOOPBACK_HOSTS and not s.answering()]
     began = time.monotonic()
     for service in wanted:
         service.launch()

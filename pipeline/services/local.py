@@ -92,13 +92,16 @@ class LocalService(ABC):
         pid = self.process.start(self.prepare())
         log.info("service starting", extra={"service": self.name, "pid": pid, "log": str(self.process.log_file)})
 
+    def answering(self) -> bool:
+        """Healthy, probing the protocol only once the port listens: clients log errors for refused connections."""
+        return port_open(*self.address) and self.is_healthy()
+
     def wait_until_healthy(self, began: float) -> None:
         deadline = began + self.settings.services.start_timeout_s
         while time.monotonic() < deadline:
             if self.process.pid() is None:
                 raise ServiceError(f"{self.name} exited during start-up. Last log lines:\n{self.process.log_tail()}")
-            # Probe the protocol only once the port listens: clients log errors for refused connections.
-            if port_open(*self.address) and self.is_healthy():
+            if self.answering():
                 return
             time.sleep(0.5)
         raise ServiceError(
@@ -115,7 +118,7 @@ class LocalService(ABC):
             name=self.name,
             endpoint=self.endpoint,
             running=pid is not None,
-            healthy=port_open(*self.address) and self.is_healthy(),
+            healthy=self.answering(),
             pid=pid,
             resident_mb=self.process.resident_mb(),
             heap=self.heap,

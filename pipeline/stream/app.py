@@ -105,35 +105,37 @@ def register_article_agent(app: faust.App, settings: Settings, topics: Topics) -
 
     @app.agent(topics.articles, name="classify-articles")
     async def classify_articles_agent(stream):
-        processor = await build_processor(
-            settings, executor, lambda k, v: publish(topics.classified, k, v), lambda k, v: publish(topics.dead_letters, k, v)
-        )
-        async for events in stream.take_events(settings.worker.batch_articles, within=settings.worker.batch_within_s):
-            records = [
-                RawRecord(
-                    value=event.value or b"",
-                    topic=event.message.topic,
-                    partition=event.message.partition,
-                    offset=event.message.offset,
-                    key=event.message.key.decode("utf-8", "replace") if event.message.key else None,
-                )
-                for event in events
-            ]
-            stats = await processor.process(records)
-            log.info(
-                "batch done",
-                extra={
-                    "records": stats.records, "articles": stats.articles, "sentences": stats.sentences,
-                    "statements": stats.statements, "dead_lettered": stats.dead_lettered, "seconds": round(stats.seconds, 3),
-                    "classify_seconds": round(stats.classify_seconds, 3), "index_seconds": round(stats.index_seconds, 3),
-                },
+        async with AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60) as client:
+            processor = await build_processor(
+                settings, client, executor, lambda k, v: publish(topics.classified, k, v), lambda k, v: publish(topics.dead_letters, k, v)
             )
+            async for events in stream.take_events(settings.worker.batch_articles, within=settings.worker.batch_within_s):
+                records = [
+                    RawRecord(
+                        value=event.value or b"",
+                        topic=event.message.topic,
+                        partition=event.message.partition,
+                        offset=event.message.offset,
+                        key=event.message.key.decode("utf-8", "replace") if event.message.key else None,
+                    )
+                    for event in events
+                ]
+                stats = await processor.process(records)
+                log.info(
+                    "batch done",
+                    extra={
+                        "records": stats.records, "articles": stats.articles, "sentences": stats.sentences,
+                        "statements": stats.statements, "dead_lettered": stats.dead_lettered, "seconds": round(stats.seconds, 3),
+                        "classify_seconds": round(stats.classify_seconds, 3), "index_seconds": round(stats.index_seconds, 3),
+                    },
+                )
 
 
-async def build_processor(settings: Settings, executor: ThreadPoolExecutor, publish_result, publish_dead_letter) -> BatchProcessor:
+async def build_processor(
+    settings: Settings, client: AsyncElasticsearch, executor: ThreadPoolExecutor, publish_result, publish_dead_letter
+) -> BatchProcessor:
     loop = asyncio.get_running_loop()
     classifier = await loop.run_in_executor(executor, CeasefireClassifier.from_settings, settings.model)
-    client = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60)
     return BatchProcessor(
         classifier=classifier,
         indexer=ResultIndexer(client, settings.indices),
@@ -188,11 +190,11 @@ def register_ledger(app: faust.App, settings: Settings, topics: Topics) -> None:
 
     @app.agent(topics.disputes, name="index-disputes")
     async def index_disputes(stream):
-        client = AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60)
-        async for values in stream.take(100, within=1.0):
-            disputes = [Dispute.model_validate_json(v) for v in values]
-            actions = [{"_index": settings.indices.disputes, "_id": d.dispute_id, "_source": d.model_dump(mode="json")} for d in disputes]
-            await async_bulk(client, actions, max_retries=5, initial_backoff=1)
+        async with AsyncElasticsearch(settings.elasticsearch_url, request_timeout=60) as client:
+            async for values in stream.take(100, within=1.0):
+                disputes = [Dispute.model_validate_json(v) for v in values]
+                actions = [{"_index": settings.indices.disputes, "_id": d.dispute_id, "_source": d.model_dump(mode="json")} for d in disputes]
+                await async_bulk(client, actions, max_retries=5, initial_backoff=1)
 
 
 def record_statement(table, entry: LedgerEntry, window: timedelta) -> list[Dispute]:
