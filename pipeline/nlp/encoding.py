@@ -37,14 +37,16 @@ def encode_pairs(
 ) -> list[Encoded]:
     kwargs = dict(add_special_tokens=False, return_offsets_mapping=True, return_attention_mask=False, return_token_type_ids=False)
     sentence_tokens = tokenizer(sentences, **kwargs)
-    context_tokens = tokenizer([c[-8 * max_context_tokens :] for c in contexts], **kwargs)
+    # Only the context's tail can fit, so only its tail is tokenised; offsets are shifted back onto the whole context.
+    cuts = [max(0, len(c) - 8 * max_context_tokens) for c in contexts]
+    context_tokens = tokenizer([c[cut:] for c, cut in zip(contexts, cuts)], **kwargs)
     cls, sep = tokenizer.cls_token_id, tokenizer.sep_token_id
     encoded = []
-    for s_ids, s_off, c_ids, c_off in zip(
-        sentence_tokens["input_ids"], sentence_tokens["offset_mapping"], context_tokens["input_ids"], context_tokens["offset_mapping"]
+    for s_ids, s_off, c_ids, c_off, cut in zip(
+        sentence_tokens["input_ids"], sentence_tokens["offset_mapping"], context_tokens["input_ids"], context_tokens["offset_mapping"], cuts
     ):
         start = max(0, len(c_ids) - max_context_tokens)
-        c_ids, c_off = c_ids[start:], c_off[start:]
+        c_ids, c_off = c_ids[start:], [(a + cut, b + cut) for a, b in c_off[start:]]
         s_ids, s_off = s_ids[:max_sentence_tokens], s_off[:max_sentence_tokens]
         encoded.append(
             Encoded(

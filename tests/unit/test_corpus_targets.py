@@ -50,3 +50,11 @@ def test_token_tags_follow_character_spans_across_segments():
     tagged = [(t, TAGS[g]) for t, g in zip(tokens, tags) if g >= 0 and TAGS[g] != "O"]
     assert tagged == [("hu", "B-SPK"), ("##n", "I-SPK"), ("sen", "I-SPK"), ("he", "B-SPK"), ("cambodia", "B-PTY")]
     assert tags[0] == -100 and encoded.token_type_ids[-1] == 1
+
+
+def test_context_offsets_point_into_the_whole_context_when_only_its_tail_fits():
+    tokenizer = AutoTokenizer.from_pretrained(base_encoder_dir())
+    context = "Fighting went on for weeks along the border. " * 20 + "Hun Sen spoke to reporters."
+    [encoded] = encode_pairs(tokenizer, ["He rejected the truce."], [context], 96, 48)
+    context_words = {context[a:b] for (a, b), segment in zip(encoded.offsets, encoded.segments) if segment == 0}
+    assert {"Sen", "spoke", "reporters"} <= context_words
