@@ -28,10 +28,10 @@ from pydantic import ValidationError
 from pipeline.index.writer import ResultIndexer
 from pipeline.logs import logging_config
 from pipeline.nlp.classifier import CeasefireClassifier
-from pipeline.schema import ArticleResult, DeadLetter, Dispute, LedgerEntry
+from pipeline.schema import ArticleResult, Dispute, LedgerEntry
 from pipeline.settings import Settings
 from pipeline.stream.ledger import empty_record, expire, ledger_entries, observe, pairs_for
-from pipeline.stream.processor import BatchProcessor, RawRecord
+from pipeline.stream.processor import BatchProcessor, RawRecord, send_dead_letter
 
 log = logging.getLogger(__name__)
 
@@ -110,17 +110,7 @@ def register_article_agent(app: faust.App, settings: Settings, topics: Topics) -
                 settings, client, executor, lambda k, v: publish(topics.classified, k, v), lambda k, v: publish(topics.dead_letters, k, v)
             )
             async for events in stream.take_events(settings.worker.batch_articles, within=settings.worker.batch_within_s):
-                records = [
-                    RawRecord(
-                        value=event.value or b"",
-                        topic=event.message.topic,
-                        partition=event.message.partition,
-                        offset=event.message.offset,
-                        key=event.message.key.decode("utf-8", "replace") if event.message.key else None,
-                    )
-                    for event in events
-                ]
-                stats = await processor.process(records)
+                stats = await processor.process([RawRecord.from_event(event) for event in events])
                 log.info(
                     "batch done",
                     extra={
@@ -153,12 +143,10 @@ def register_ledger(app: faust.App, settings: Settings, topics: Topics) -> None:
     table = app.Table("dispute-ledger", partitions=1, schema=schema)
 
     async def dead_letter(event, error: Exception) -> None:
-        letter = DeadLetter.for_payload(
-            "ledger", f"{type(error).__name__}: {error}", event.value or b"", settings.worker.max_dead_letter_payload_bytes,
-            source_topic=event.message.topic, partition=event.message.partition, offset=event.message.offset,
+        await send_dead_letter(
+            lambda k, v: publish(topics.dead_letters, k, v), "ledger", f"{type(error).__name__}: {error}",
+            RawRecord.from_event(event), settings.worker.max_dead_letter_payload_bytes,
         )
-        log.warning("dead-lettered record", extra={"stage": "ledger", "error": letter.error, "topic": letter.source_topic})
-        await publish(topics.dead_letters, f"{letter.source_topic}:{letter.partition}:{letter.offset}", letter.model_dump_json().encode())
 
     @app.agent(topics.classified, name="route-ledger")
     async def route_ledger(stream):
@@ -179,11 +167,14 @@ def register_ledger(app: faust.App, settings: Settings, topics: Topics) -> None:
     async def dispute_ledger(stream):
         async for event in stream.events():
             try:
-                disputes = [] if event.value == TICK else record_statement(table, LedgerEntry.model_validate_json(event.value), window)
+                # Claims are settled on the timer's ticks, not on every statement: a pass visits every pair.
+                if event.value == TICK:
+                    disputes = settle_expired(table, window)
+                else:
+                    disputes = record_statement(table, LedgerEntry.model_validate_json(event.value), window)
             except ValidationError as error:
                 await dead_letter(event, error)
                 continue
-            disputes += settle_expired(table, window)
             for dispute in disputes:
                 log.info("dispute", extra={"status": dispute.status, "pair": dispute.pair, "claim": dispute.claim.statement_id})
                 await publish(topics.disputes, dispute.dispute_id, dispute.model_dump_json().encode())

@@ -36,6 +36,24 @@ class RawRecord:
     offset: int
     key: str | None = None
 
+    @classmethod
+    def from_event(cls, event) -> "RawRecord":
+        """A Faust event's bytes and coordinates."""
+        message = event.message
+        key = message.key.decode("utf-8", "replace") if message.key else None
+        return cls(value=event.value or b"", topic=message.topic, partition=message.partition, offset=message.offset, key=key)
+
+
+async def send_dead_letter(publish: Publish, stage: str, reason: str, record: RawRecord, max_payload_bytes: int) -> None:
+    """Log the failure and publish it, with the original bytes, to the dead-letter topic."""
+    letter = DeadLetter.for_payload(
+        stage, reason, record.value, max_payload_bytes,
+        source_topic=record.topic, partition=record.partition, offset=record.offset, key=record.key,
+    )
+    where = {"topic": record.topic, "partition": record.partition, "offset": record.offset}
+    log.warning("dead-lettered record", extra={"stage": stage, "error": reason, **where})
+    await publish(record.key or f"{record.topic}:{record.partition}:{record.offset}", letter.model_dump_json().encode())
+
 
 @dataclass
 class BatchStats:
@@ -84,11 +102,15 @@ class BatchProcessor:
             began_index = time.perf_counter()
             outcome = await self.indexer.write([(result, article) for _, article, result in classified])
             stats.index_seconds = time.perf_counter() - began_index
+            indexed = []
             for record, article, result in classified:
                 if article.id in outcome.failures:
                     await self._dead_letter("index", outcome.failures[article.id], record, stats)
-                    continue
-                await self.publish_result(result.id, published_form(result))
+                else:
+                    indexed.append(result)
+            # All sends are in flight at once; the batch's offsets advance only when every one is acknowledged.
+            await asyncio.gather(*(self.publish_result(result.id, published_form(result)) for result in indexed))
+            for result in indexed:
                 stats.results.append(result)
                 stats.articles += 1
                 stats.sentences += len(result.statements)
@@ -134,12 +156,7 @@ class BatchProcessor:
         return classified
 
     async def _dead_letter(self, stage: str, reason: str, record: RawRecord, stats: BatchStats) -> None:
-        letter = DeadLetter.for_payload(
-            stage, reason, record.value, self.max_payload,
-            source_topic=record.topic, partition=record.partition, offset=record.offset, key=record.key,
-        )
-        log.warning("dead-lettered record", extra={"stage": stage, "error": reason, "topic": record.topic, "partition": record.partition, "offset": record.offset})
-        await self.publish_dead_letter(record.key or f"{record.topic}:{record.partition}:{record.offset}", letter.model_dump_json().encode())
+        await send_dead_letter(self.publish_dead_letter, stage, reason, record, self.max_payload)
         stats.dead_lettered += 1
 
 
