@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import faust
 from elasticsearch import AsyncElasticsearch
@@ -30,12 +29,11 @@ from pipeline.logs import logging_config
 from pipeline.nlp.classifier import CeasefireClassifier
 from pipeline.schema import ArticleResult, Dispute, LedgerEntry
 from pipeline.settings import Settings
-from pipeline.stream.ledger import empty_record, expire, ledger_entries, observe, pairs_for
+from pipeline.stream.ledger import ledger_entries, record_statement, settle_expired
 from pipeline.stream.processor import BatchProcessor, RawRecord, send_dead_letter
 
 log = logging.getLogger(__name__)
 
-CLOCK_KEY = "__clock__"
 TICK = b'{"tick": true}'
 
 
@@ -186,36 +184,6 @@ def register_ledger(app: faust.App, settings: Settings, topics: Topics) -> None:
                 disputes = [Dispute.model_validate_json(v) for v in values]
                 actions = [{"_index": settings.indices.disputes, "_id": d.dispute_id, "_source": d.model_dump(mode="json")} for d in disputes]
                 await async_bulk(client, actions, max_retries=5, initial_backoff=1)
-
-
-def record_statement(table, entry: LedgerEntry, window: timedelta) -> list[Dispute]:
-    """Record a claim or denial under every pair it concerns; advance the ledger's clock."""
-    known = [key for key in table.keys() if key != CLOCK_KEY]
-    disputes = []
-    for key in pairs_for(entry, known):
-        record = table.get(key) or empty_record()
-        disputes += observe(record, key, entry, window)
-        table[key] = record
-    clock = table.get(CLOCK_KEY)
-    if clock is None or entry.time > datetime.fromisoformat(clock):
-        table[CLOCK_KEY] = entry.time.isoformat()
-    return disputes
-
-
-def settle_expired(table, window: timedelta) -> list[Dispute]:
-    clock = table.get(CLOCK_KEY)
-    if clock is None:
-        return []
-    now = datetime.fromisoformat(clock)
-    disputes = []
-    for key in [k for k in table.keys() if k != CLOCK_KEY]:
-        record = table[key]
-        before = json.dumps(record, sort_keys=True)
-        settled = expire(record, key, now, window)
-        if json.dumps(record, sort_keys=True) != before:
-            table[key] = record
-        disputes += settled
-    return disputes
 
 
 def run_worker(settings: Settings, log_level: str = "INFO") -> None:

@@ -8,7 +8,9 @@ Pure logic on plain dicts (what the Faust table stores), so it is testable witho
   has moved past its window becomes ``uncontested``.
 
 A statement naming one party is matched against every pair that includes it ("Thailand
-denied any deal" answers "Trump said Thailand and Cambodia agreed"). Disputes are per
+denied any deal" answers "Trump said Thailand and Cambodia agreed"), and is also kept
+under that party alone, so a pair first named later still sees it (articles from
+different partitions arrive in any order). Disputes are per
 pair of *articles*: a headline and a lead making the same claim give one dispute, with
 the first statement seen as its evidence.
 """
@@ -16,12 +18,16 @@ the first statement seen as its evidence.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import MutableMapping
 from datetime import datetime, timedelta
 from itertools import combinations
 
 from pipeline.schema import ArticleResult, Dispute, LedgerEntry
 
 PAIR_SEPARATOR = " | "
+CLOCK_KEY = "__clock__"
+SOLO_PREFIX = "solo: "
 
 
 def pair_key(a: str, b: str) -> str:
@@ -108,3 +114,57 @@ def make_dispute(key: str, claim: LedgerEntry, denial: LedgerEntry | None, windo
         gap_hours=round((denial.time - claim.time).total_seconds() / 3600, 2) if denial else None,
         window_days=window.total_seconds() / 86400,
     )
+
+
+def solo_key(party: str) -> str:
+    return SOLO_PREFIX + party
+
+
+def is_pair_key(key: str) -> bool:
+    return PAIR_SEPARATOR in key and not key.startswith(SOLO_PREFIX)
+
+
+def new_pair_record(table: MutableMapping, key: str) -> dict:
+    """A pair's first record starts with what its parties said alone before the pair was named."""
+    record = empty_record()
+    for party in pair_parties(key):
+        solo = table.get(solo_key(party)) or empty_record()
+        for kind in ("claims", "denials"):
+            record[kind].update(solo[kind])
+    return record
+
+
+def record_statement(table: MutableMapping, entry: LedgerEntry, window: timedelta) -> list[Dispute]:
+    """Record a claim or denial under every pair it concerns (and a lone party's own key); advance the clock."""
+    parties = sorted(set(entry.parties))
+    if len(parties) == 1:
+        solo = table.get(solo_key(parties[0])) or empty_record()
+        solo["claims" if entry.label == "claim" else "denials"][entry.statement_id] = entry.model_dump(mode="json")
+        table[solo_key(parties[0])] = solo
+    disputes = []
+    for key in pairs_for(entry, [k for k in table.keys() if is_pair_key(k)]):
+        record = table.get(key) or new_pair_record(table, key)
+        disputes += observe(record, key, entry, window)
+        table[key] = record
+    clock = table.get(CLOCK_KEY)
+    if clock is None or entry.time > datetime.fromisoformat(clock):
+        table[CLOCK_KEY] = entry.time.isoformat()
+    return disputes
+
+
+def settle_expired(table: MutableMapping, window: timedelta) -> list[Dispute]:
+    """Settle every pair against the clock and prune old evidence; a record is rewritten only when it changed."""
+    clock = table.get(CLOCK_KEY)
+    if clock is None:
+        return []
+    now = datetime.fromisoformat(clock)
+    disputes = []
+    for key in [k for k in table.keys() if k != CLOCK_KEY]:
+        record = table[key]
+        before = json.dumps(record, sort_keys=True)
+        settled = expire(record, key, now, window)
+        if json.dumps(record, sort_keys=True) != before:
+            table[key] = record
+        if is_pair_key(key):
+            disputes += settled
+    return disputes

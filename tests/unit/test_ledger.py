@@ -1,7 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
 from pipeline.schema import ArticleResult, LedgerEntry, Statement
-from pipeline.stream.ledger import empty_record, expire, ledger_entries, observe, pair_key, pairs_for
+from pipeline.stream.ledger import empty_record, expire, ledger_entries, observe, pair_key, pairs_for, record_statement, settle_expired
 
 WINDOW = timedelta(days=14)
 T0 = datetime(2025, 7, 26, 12, tzinfo=timezone.utc)
@@ -72,3 +72,15 @@ def test_ledger_entries_keep_claims_and_denials_with_parties():
     result = ArticleResult(id="a", published_at=T0, model_version="v", statements=statements, counts={}, stance="claim", disputed=False)
     [only] = ledger_entries(result)
     assert (only.statement_id, only.label, only.time) == ("a:0", "claim", T0)
+
+
+def test_a_lone_party_denial_seen_before_any_claim_still_disputes_the_later_claim():
+    table: dict = {}
+    assert record_statement(table, entry("d:1", "denial", 0, ("Thailand",)), WINDOW) == []
+    [dispute] = record_statement(table, entry("c:1", "claim", 1, ("Thailand", "Cambodia")), WINDOW)
+    assert (dispute.status, dispute.pair, dispute.denial.statement_id) == ("disputed", "Cambodia | Thailand", "d:1")
+    record_statement(table, entry("s:1", "claim", 2, ("Myanmar",)), WINDOW)
+    record_statement(table, entry("u:1", "claim", 3, ("India", "Pakistan")), WINDOW)
+    record_statement(table, entry("x:1", "claim", 40, ("Israel", "Hamas")), WINDOW)
+    settled = settle_expired(table, WINDOW)
+    assert {d.pair for d in settled} == {"India | Pakistan"}, "a lone party's key never becomes a dispute of its own"
