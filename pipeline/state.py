@@ -31,7 +31,13 @@ class StateStore:
         return row is not None
 
     def mark_sent(self, item_id: str, scope: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?)", (item_id, scope, time.time()))
+        self.mark_all_sent([item_id], scope)
+
+    def mark_all_sent(self, item_ids: list[str], scope: str) -> None:
+        """One transaction for the lot: a commit per item costs a disk sync each."""
+        now = time.time()
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO sent VALUES (?, ?, ?)", [(item_id, scope, now) for item_id in item_ids])
 
     def feed_validators(self, url: str) -> tuple[str | None, str | None]:
         row = self.db.execute("SELECT etag, modified FROM feeds WHERE url = ?", (url,)).fetchone()

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import feedparser
 import yaml
+from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from pipeline import __version__
@@ -52,16 +53,29 @@ def load_feeds(path: Path, default_interval_s: float) -> list[Feed]:
 
 
 class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "li", "h1", "h2", "h3"}
+    HIDDEN = {"script", "style"}
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
+        self.hidden_depth = 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.hidden_depth:
+            self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "br":  # a void element: it never has an end tag
+            self.parts.append("\n")
+        elif tag in self.HIDDEN:
+            self.hidden_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"p", "div", "li", "br", "h1", "h2", "h3"}:
+        if tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in self.HIDDEN:
+            self.hidden_depth = max(0, self.hidden_depth - 1)
 
 
 def html_to_text(html: str) -> str:
@@ -88,8 +102,8 @@ def entry_article(entry, feed: Feed) -> Article | Rejected:
         return Rejected(f"{feed.name}: entry {entry.get('link') or entry.get('id') or '?'}", describe_validation_error(error))
 
 
-def fetch_feed(feed: Feed, state: StateStore, timeout_s: float) -> list[Article | Rejected]:
-    """New entries of one feed, or [] when the server says nothing changed."""
+def fetch_feed(feed: Feed, state: StateStore, timeout_s: float) -> tuple[list[Article | Rejected], str | None, str | None]:
+    """The feed's entries (none when the server says nothing changed) and its new ETag and Last-Modified."""
     etag, modified = state.feed_validators(feed.url)
     request = urllib.request.Request(feed.url, headers={"User-Agent": USER_AGENT})
     if etag:
@@ -102,15 +116,12 @@ def fetch_feed(feed: Feed, state: StateStore, timeout_s: float) -> list[Article 
             etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
     except urllib.error.HTTPError as error:
         if error.code == 304:
-            state.remember_feed(feed.url, etag, modified, 0)
-            return []
+            return [], etag, modified
         raise
     parsed = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
         raise ValueError(f"not a readable RSS/Atom feed: {parsed.bozo_exception}")
-    items = [entry_article(entry, feed) for entry in parsed.entries]
-    state.remember_feed(feed.url, etag, modified, len(items))
-    return items
+    return [entry_article(entry, feed) for entry in parsed.entries], etag, modified
 
 
 def poll_feeds(
@@ -125,14 +136,17 @@ def poll_feeds(
             if time.monotonic() < due[feed.url]:
                 continue
             due[feed.url] = time.monotonic() + feed.interval_s
+            sent, undelivered = summary.sent, summary.undelivered
             try:
-                items = fetch_feed(feed, state, timeout_s)
-            except (OSError, ValueError) as error:
+                items, etag, modified = fetch_feed(feed, state, timeout_s)
+                producer.send_all(items, summary, progress=False)
+            except (OSError, ValueError, KafkaError) as error:
                 log.error("feed poll failed; will retry at the next interval", extra={"feed": feed.name, "url": feed.url, "error": str(error)})
                 continue
-            before = summary.sent
-            producer.send_all(items, summary, progress=False)
-            log.info("feed polled", extra={"feed": feed.name, "entries": len(items), "sent": summary.sent - before})
+            # The validators move on only once every entry is in Kafka; otherwise the next poll fetches them again.
+            if summary.undelivered == undelivered:
+                state.remember_feed(feed.url, etag, modified, len(items))
+            log.info("feed polled", extra={"feed": feed.name, "entries": len(items), "sent": summary.sent - sent})
         if once:
             break
         stop.wait(max(0.5, min(due.values()) - time.monotonic()))

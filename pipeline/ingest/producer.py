@@ -29,6 +29,7 @@ class ProduceSummary:
     sent: int = 0
     skipped_duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    undelivered: int = 0  # of the rejected: valid articles Kafka did not acknowledge
 
     def line(self) -> str:
         return f"sent {self.sent}, skipped as duplicates {self.skipped_duplicates}, rejected {len(self.rejected)}"
@@ -70,15 +71,18 @@ class ArticleProducer:
     def _settle(self, pending: list, summary: ProduceSummary) -> None:
         """Wait for delivery; only delivered articles are remembered as sent."""
         self.kafka.flush()
+        delivered = []
         for article, future in pending:
             try:
                 future.get(timeout=0)
             except KafkaError as error:
                 summary.rejected.append(Rejected(f"article {article.id}", f"delivery failed: {error}"))
+                summary.undelivered += 1
                 self.seen.discard(article.id)
                 continue
-            self.state.mark_sent(article.id, self.topic)
-            summary.sent += 1
+            delivered.append(article.id)
+        self.state.mark_all_sent(delivered, self.topic)
+        summary.sent += len(delivered)
         pending.clear()
 
     def close(self) -> None:
