@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from pipeline.logs import configure_logging
+from pipeline.shutdown import stop_on_signals
 from pipeline.settings import get_settings
 
 
@@ -120,10 +121,9 @@ def setup_command(args: argparse.Namespace) -> int:
 
 
 def produce_command(args: argparse.Namespace) -> int:
-    import threading
 
     from pipeline.ingest.feeds import load_feeds, poll_feeds
-    from pipeline.ingest.producer import ArticleProducer, ProduceSummary
+    from pipeline.ingest.producer import ArticleProducer
     from pipeline.ingest.sources import open_source, read_articles
     from pipeline.state import StateStore
     from pipeline.ingest.topics import ensure_topics
@@ -140,13 +140,8 @@ def produce_command(args: argparse.Namespace) -> int:
             with open_source(args.file) as source:
                 summary = producer.send_all(read_articles(source, args.file))
         else:
-            stop = threading.Event()
             feeds = load_feeds(args.feeds, settings.feeds.interval_s)
-            try:
-                summary = poll_feeds(feeds, producer, state, settings.feeds.timeout_s, stop, once=args.once)
-            except KeyboardInterrupt:
-                stop.set()
-                summary = ProduceSummary()
+            summary = poll_feeds(feeds, producer, state, settings.feeds.timeout_s, stop_on_signals(), once=args.once)
     finally:
         producer.close()
         state.close()
@@ -222,8 +217,6 @@ def bench_classifier(args: argparse.Namespace) -> int:
 
 
 def alerts_command(args: argparse.Namespace) -> int:
-    import signal
-    import threading
 
     from pipeline.alerts.service import run_alerts
 
@@ -235,10 +228,7 @@ def alerts_command(args: argparse.Namespace) -> int:
         "include_uncontested": args.include_uncontested or settings.alerts.include_uncontested,
     }
     settings = settings.model_copy(update={"alerts": settings.alerts.model_copy(update=overrides)})
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    delivered = run_alerts(settings, stop, idle_exit_s=args.exit_when_idle)
+    delivered = run_alerts(settings, stop_on_signals(), idle_exit_s=args.exit_when_idle)
     print(f"alerts delivered: {delivered}")
     return 0
 

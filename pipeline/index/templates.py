@@ -50,7 +50,3 @@ def mapping_fields(mapping: dict, prefix: str = "") -> dict[str, str]:
         for sub, sub_spec in spec.get("fields", {}).items():
             fields[f"{path}.{sub}"] = sub_spec["type"]
     return fields
-
-
-def template_path(kind: str) -> Path:
-    return TEMPLATE_DIR / f"{kind}.json"

@@ -28,6 +28,7 @@ from tqdm import tqdm
 from pipeline import services
 from pipeline.ingest.producer import ArticleProducer
 from pipeline.ingest.sources import read_articles
+from pipeline.ingest.topics import project_topics
 from pipeline.state import StateStore
 from pipeline.job.run import DEFAULT_EXAMPLES
 from pipeline.job.setup import setup
@@ -242,8 +243,9 @@ def clean_up(settings: Settings) -> None:
         client.options(ignore_status=404).indices.delete_index_template(name=f"{index}-template")
     client.close()
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    topics = [t for t in settings.topics.model_dump().values() if isinstance(t, str)]
-    admin.delete_topics([t for t in topics if t in admin.list_topics()])
+    ours = set(project_topics(settings))
+    faust_internal = f"{settings.worker.app_id}-"  # the ledger's changelog, the assignor's leader topic
+    admin.delete_topics([t for t in admin.list_topics() if t in ours or t.startswith(faust_internal)])
     admin.close()
 
 

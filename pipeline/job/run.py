@@ -29,6 +29,7 @@ from pipeline.state import StateStore
 from pipeline.job.progress import ProgressReader
 from pipeline.job.setup import setup
 from pipeline.settings import PROJECT_ROOT, Settings, project_path
+from pipeline.shutdown import stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class Service:
         self.started_services: list = []
 
     def run(self) -> int:
-        self._install_signal_handlers()
+        stop_on_signals(self.stop)
         try:
             self.started_services = services.ensure_local_services(self.settings)
             setup(self.settings)
@@ -67,10 +68,6 @@ class Service:
             return self._watch()
         finally:
             self._shutdown()
-
-    def _install_signal_handlers(self) -> None:
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, lambda *_: self.stop.set())
 
     def _start_worker(self) -> None:
         command = [sys.executable, "-m", "pipeline", "--log-level", self.options.log_level, "worker"]

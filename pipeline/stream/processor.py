@@ -8,8 +8,8 @@ error and its original bytes; the rest of the batch carries on.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import sys
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -17,8 +17,9 @@ from typing import Awaitable, Callable
 
 from pydantic import ValidationError
 
+from pipeline.index.documents import indexed_statements
 from pipeline.index.writer import ResultIndexer
-from pipeline.jsonl import describe_validation_error
+from pipeline.jsonl import decode_line, describe_validation_error
 from pipeline.nlp.article import classify_articles
 from pipeline.nlp.classifier import CeasefireClassifier
 from pipeline.schema import Article, ArticleResult, DeadLetter
@@ -114,25 +115,19 @@ class BatchProcessor:
                 stats.results.append(result)
                 stats.articles += 1
                 stats.sentences += len(result.statements)
-                stats.statements += sum(s.label != "none" for s in result.statements)
+                stats.statements += len(indexed_statements(result))
         stats.seconds = time.perf_counter() - began
         return stats
 
     async def _validate(self, record: RawRecord, stats: BatchStats) -> Article | None:
-        try:
-            payload = json.loads(record.value.decode("utf-8"))
-            if not isinstance(payload, dict):
-                raise ValueError(f"expected a JSON object, got {type(payload).__name__}")
-            return Article.model_validate(payload)
-        except UnicodeDecodeError as error:
-            reason = f"not valid UTF-8 (byte 0x{record.value[error.start]:02x} at position {error.start})"
-        except json.JSONDecodeError as error:
-            reason = f"invalid JSON ({error.msg} at line {error.lineno} column {error.colno})"
-        except ValidationError as error:
-            reason = describe_validation_error(error)
-        except ValueError as error:
-            reason = str(error)
-        await self._dead_letter("validate", reason, record, stats)
+        # Kafka's message size limit bounds a record; the schema bounds the body.
+        payload, problem = decode_line(record.value, max_line_bytes=sys.maxsize)
+        if payload is not None:
+            try:
+                return Article.model_validate(payload)
+            except ValidationError as error:
+                problem = describe_validation_error(error)
+        await self._dead_letter("validate", problem, record, stats)
         return None
 
     async def _classify(self, parsed: list[tuple[RawRecord, Article]], stats: BatchStats) -> list[tuple[RawRecord, Article, ArticleResult]]:
@@ -162,5 +157,5 @@ class BatchProcessor:
 
 def published_form(result: ArticleResult) -> bytes:
     """The classified-topic record: the roll-up and the statements that matter (not every `none` sentence)."""
-    compact = result.model_copy(update={"statements": [s for s in result.statements if s.label != "none"]})
+    compact = result.model_copy(update={"statements": indexed_statements(result)})
     return compact.model_dump_json().encode()
